@@ -1,0 +1,54 @@
+"""Commands that work from anywhere: STOP, START, HELP, MENU, LANG, STORY, MORE, NEXT.
+
+They are decided before any flow step, so a member stuck in a step can always get out.
+"""
+
+from __future__ import annotations
+
+from bot.flows import menu, onboarding, stories
+from bot.flows.common import to_menu
+from bot.intents import HELP, LANG, MENU, MORE, NEXT, START, STOP, STORY, TOPICS
+from bot.replies import Outcome, Reply
+from bot.turn import Turn
+from services import members
+
+DEEP_LINK_PREFIX = "practice-"
+
+
+def stop(turn: Turn) -> Outcome:
+    """Opts this identity out and confirms it once."""
+    members.opt_out(session=turn.session, identity=turn.identity)
+    return Outcome([Reply("stop.done")], None)
+
+
+def start(turn: Turn, step: str | None) -> Outcome:
+    """Opts back in; a deep-link payload opens a practice once onboarded."""
+    was_out = members.opt_in(session=turn.session, identity=turn.identity)
+    before = [Reply("start.done")] if was_out else []
+    if turn.member.onboarded_at is None:
+        outcome = onboarding.resume(turn, step) if step else onboarding.start(turn)
+        outcome.replies[:0] = before
+        return outcome
+    payload = turn.parsed.argument.strip()
+    if payload.startswith(DEEP_LINK_PREFIX):
+        opened = stories.open_practice(turn, payload[len(DEEP_LINK_PREFIX):])
+        if opened is not None:
+            opened.replies[:0] = before
+            return opened
+    return to_menu(*before)
+
+
+def onboarded_command(turn: Turn, intent: str, flow: str | None) -> Outcome | None:
+    """The outcome of a command for an onboarded member, None if the step should decide."""
+    if intent == HELP:
+        return to_menu(Reply("help"))
+    if intent == MENU:
+        return to_menu()
+    if intent in (LANG, STORY, TOPICS):
+        return menu.run(turn, intent)
+    if intent in (MORE, NEXT) and flow != "stories":
+        return menu.run(turn, intent)
+    return None
+
+
+GLOBAL = frozenset({STOP, START, HELP, MENU, LANG, STORY, TOPICS, MORE, NEXT})

@@ -1,0 +1,122 @@
+"""The conversation engine: one inbound message in, outbox rows out, one transaction.
+
+It never calls a provider. It finds the member, reads their dialog state, lets a
+command or the current flow step decide, renders the replies for the channel, and
+writes state, member and outbox rows in the caller's session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot import commands
+from bot.capabilities import Capabilities
+from bot.catalog import Catalog
+from bot.flows import onboarding
+from bot.flows.common import to_menu
+from bot.flows.registry import STEPS
+from bot.intents import HELP, MORE, START, STOP, parse
+from bot.render import Renderer, Rendering
+from bot.replies import Outcome, Reply
+from bot.turn import Turn
+from content.models import Identity, InboundMessage, OutboundMessage, utcnow
+from services import conversation, members
+from services.delivery import outbox
+from services.language import normalize
+
+MAX_TEXT = 2000  # longer messages are stored whole but read only this far
+PAGES = "_pages"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Decides replies; built once by the composition root."""
+
+    catalog: Catalog
+    ttl: timedelta = timedelta(hours=24)
+
+    def handle(self, session: Session, inbound: InboundMessage, caps: Capabilities,
+               now: datetime | None = None) -> list[OutboundMessage]:
+        """Processes one stored inbound message and queues the replies."""
+        now = now or utcnow()
+        member, identity = members.identify(session=session, provider=inbound.provider,
+                                            channel=inbound.channel, address=inbound.address)
+        inbound.member_id, inbound.identity_id = member.id, identity.id
+        text = normalize(inbound.text)[:MAX_TEXT]
+        state = conversation.load(session=session, member_id=member.id, now=now)
+        turn = Turn(session, member, identity, caps, text, parse(text), now, dict(state.data))
+        pages = turn.data.pop(PAGES, [])
+        if pages and turn.parsed.intent == MORE:
+            return self._next_page(turn, state, pages, inbound.id)
+        outcome, purpose = self._decide(turn, state, identity)
+        if outcome is None:
+            return []
+        rendering = self._renderer(turn).render(outcome.replies)
+        self._save(turn, outcome, rendering)
+        return outbox.queue(session=session, identity=identity, parts=rendering.messages,
+                            inbound_id=inbound.id, purpose=purpose)
+
+    def _decide(self, turn: Turn, state: conversation.State,
+                identity: Identity) -> tuple[Outcome | None, str]:
+        intent = turn.parsed.intent
+        if intent == STOP:
+            return commands.stop(turn), "optout"
+        if intent == HELP and (identity.opted_out or turn.member.onboarded_at is None):
+            resume = onboarding.resume(turn, state.step) if state.flow == "onboarding" \
+                else Outcome([], None)
+            return Outcome([Reply("help"), *resume.replies], resume.next), "help"
+        if intent == START:
+            return commands.start(turn, state.step if state.flow == "onboarding" else None), \
+                "reply"
+        if identity.opted_out:
+            return None, "reply"
+        if turn.member.onboarded_at is None:
+            return self._onboarding(turn, state), "reply"
+        return self._onboarded(turn, state), "reply"
+
+    def _onboarding(self, turn: Turn, state: conversation.State) -> Outcome:
+        if state.flow != "onboarding" or not state.step:
+            return onboarding.start(turn)
+        if turn.parsed.intent in commands.GLOBAL:
+            return onboarding.resume(turn, state.step)
+        return STEPS["onboarding"][state.step](turn)
+
+    def _onboarded(self, turn: Turn, state: conversation.State) -> Outcome:
+        intent = turn.parsed.intent
+        if intent is not None:
+            decided = commands.onboarded_command(turn, intent, state.flow)
+            if decided is not None:
+                return decided
+        if state.expired:
+            return to_menu(Reply("expired"))
+        if not turn.text:
+            return to_menu(Reply("empty"))
+        step = STEPS.get(state.flow or "", {}).get(state.step or "")
+        return step(turn) if step else STEPS["menu"]["choose"](turn)
+
+    def _next_page(self, turn: Turn, state: conversation.State, pages: list[str],
+                   inbound_id: int | None) -> list[OutboundMessage]:
+        renderer = self._renderer(turn)
+        if pages[1:]:
+            turn.data[PAGES] = pages[1:]
+        conversation.save(session=turn.session, member_id=turn.member.id, flow=state.flow,
+                          step=state.step, data=turn.data, ttl=self.ttl, now=turn.now)
+        return outbox.queue(session=turn.session, identity=turn.identity,
+                            parts=[renderer.page(pages[0])], inbound_id=inbound_id)
+
+    def _save(self, turn: Turn, outcome: Outcome, rendering: Rendering) -> None:
+        data = dict(turn.data) if outcome.next else {}
+        if rendering.pending:
+            data[PAGES] = rendering.pending
+        step = outcome.next
+        conversation.save(session=turn.session, member_id=turn.member.id,
+                          flow=step.flow if step else None, step=step.step if step else None,
+                          data=data, ttl=self.ttl, now=turn.now)
+        turn.session.add(turn.member)
+
+    def _renderer(self, turn: Turn) -> Renderer:
+        return Renderer(self.catalog, turn.caps, turn.member.language,
+                        turn.member.segment_budget)

@@ -1,0 +1,1 @@
+"""Flows: one file each, a table of named steps. `STEPS[flow][step](turn) -> Outcome`."""

@@ -1,0 +1,108 @@
+"""Onboarding: language, consent, country (when the number does not tell), sector, topics.
+
+```mermaid
+flowchart LR
+  hi --> language --> consent
+  consent -->|2 no| declined([nothing kept to send])
+  consent -->|1 yes| country{{country known?}}
+  country -->|no| ask_country --> sector
+  country -->|yes| sector --> topics --> menu
+```
+"""
+
+from __future__ import annotations
+
+from bot.choices import COUNTRIES, SECTORS, numbered
+from bot.flows import settings
+from bot.flows.common import invalid, to_menu
+from bot.replies import Choice, Outcome, Reply, Step
+from bot.turn import Turn
+from content.languages import LANGUAGES
+
+CONSENT = (Choice("1", "consent.yes"), Choice("2", "consent.no"))
+COUNTRY_CHOICES = numbered(COUNTRIES, "country") + (
+    Choice(str(len(COUNTRIES) + 1), "country.other"),)
+
+
+def _ask(step: str, *before: Reply) -> Outcome:
+    replies = {"language": settings.language_reply(),
+               "consent": Reply("consent.ask", choices=CONSENT),
+               "country": Reply("country.ask", choices=COUNTRY_CHOICES),
+               "sector": Reply("sector.ask", choices=numbered(SECTORS, "sector")),
+               "topics": settings.topics_reply()}
+    return Outcome([*before, replies[step]], Step("onboarding", step))
+
+
+def start(turn: Turn) -> Outcome:
+    """Greets a new member, or one coming back, and asks the first open question."""
+    return _ask(_first_open(turn), Reply("welcome"))
+
+
+def resume(turn: Turn, step: str | None) -> Outcome:
+    """Asks the current question again (after HELP, MENU or START)."""
+    return _ask(step or _first_open(turn))
+
+
+def _first_open(turn: Turn) -> str:
+    """The first question the member has not answered, so onboarding survives expiry."""
+    member = turn.member
+    if not member.language_chosen:
+        return "language"
+    if member.consent_data_at is None:
+        return "consent"
+    if member.sector is None:
+        return "sector" if member.country else "country"
+    return "topics"
+
+
+def language(turn: Turn) -> Outcome:
+    """Saves the language, then asks for consent in it."""
+    code = settings.pick_language(turn)
+    if code is None:
+        return _ask("language", invalid(1, len(LANGUAGES)))
+    turn.member.language, turn.member.language_chosen = code, True
+    return _ask("consent", Reply("language.set"))
+
+
+def consent(turn: Turn) -> Outcome:
+    """Records consent to the data use; without it, nothing more happens."""
+    if turn.number == 2:
+        turn.member.consent_declined_at, turn.member.consent_data_at = turn.now, None
+        return Outcome([Reply("consent.declined")], None)
+    if turn.number != 1:
+        return _ask("consent", invalid(1, 2))
+    turn.member.consent_data_at, turn.member.consent_declined_at = turn.now, None
+    turn.member.consent_stories = True
+    return _ask("sector") if turn.member.country else _ask("country")
+
+
+def country(turn: Turn) -> Outcome:
+    """Saves the country of a member whose channel has no phone number."""
+    number = turn.number
+    if number is None or not 1 <= number <= len(COUNTRY_CHOICES):
+        return _ask("country", invalid(1, len(COUNTRY_CHOICES)))
+    turn.member.country = COUNTRIES[number - 1] if number <= len(COUNTRIES) else None
+    return _ask("sector")
+
+
+def sector(turn: Turn) -> Outcome:
+    """Saves what the member's enterprise does."""
+    number = turn.number
+    if number is None or not 1 <= number <= len(SECTORS):
+        return _ask("sector", invalid(1, len(SECTORS)))
+    turn.member.sector = SECTORS[number - 1]
+    return _ask("topics")
+
+
+def topics(turn: Turn) -> Outcome:
+    """Saves the topics and finishes onboarding."""
+    picks = settings.pick_topics(turn)
+    if picks is None:
+        return _ask("topics", invalid(1, len(settings.TOPIC_GROUPS)))
+    turn.member.topics_wanted = settings.topics_for(picks)
+    turn.member.onboarded_at = turn.now
+    return to_menu(Reply("onboarding.done"))
+
+
+STEPS = {"language": language, "consent": consent, "country": country, "sector": sector,
+         "topics": topics}

@@ -1,0 +1,70 @@
+"""Settings a member can change any time: language and topics."""
+
+from __future__ import annotations
+
+from bot.choices import TOPIC_GROUPS, numbered, topics_for
+from bot.flows.common import invalid, to_menu
+from bot.intents import single_digits
+from bot.replies import Choice, Outcome, Reply, Step
+from bot.turn import Turn
+from content.languages import LANGUAGES
+
+
+def language_reply() -> Reply:
+    """The language list, each name in Latin letters and in its own script."""
+    return Reply("language.ask", choices=tuple(
+        Choice(str(i), "", label=lang.menu_label) for i, lang in enumerate(LANGUAGES, start=1)))
+
+
+def pick_language(turn: Turn) -> str | None:
+    """The language code the member picked by number, or None."""
+    number = turn.number
+    if number is not None and 1 <= number <= len(LANGUAGES):
+        return LANGUAGES[number - 1].code
+    return None
+
+
+def topics_reply() -> Reply:
+    """The topic groups, several may be picked."""
+    return Reply("topics.ask", choices=numbered([name for name, _ in TOPIC_GROUPS], "topic"))
+
+
+def pick_topics(turn: Turn) -> list[int] | None:
+    """The topic group numbers picked ('1 3', '13', '១ ៣'), or None if any is invalid."""
+    picks = single_digits(turn.parsed.numbers)
+    if not picks or not all(1 <= n <= len(TOPIC_GROUPS) for n in picks):
+        return None
+    return list(dict.fromkeys(picks))
+
+
+def ask_language(turn: Turn) -> Outcome:
+    """Offers the language list."""
+    return Outcome([language_reply()], Step("settings", "language"))
+
+
+def language(turn: Turn) -> Outcome:
+    """Saves the language picked."""
+    code = pick_language(turn)
+    if code is None:
+        return Outcome([invalid(1, len(LANGUAGES)), language_reply()],
+                       Step("settings", "language"))
+    turn.member.language, turn.member.language_chosen = code, True
+    return to_menu(Reply("language.set"))
+
+
+def ask_topics(turn: Turn) -> Outcome:
+    """Offers the topic groups."""
+    return Outcome([topics_reply()], Step("settings", "topics"))
+
+
+def topics(turn: Turn) -> Outcome:
+    """Saves the topics picked."""
+    picks = pick_topics(turn)
+    if picks is None:
+        return Outcome([invalid(1, len(TOPIC_GROUPS)), topics_reply()],
+                       Step("settings", "topics"))
+    turn.member.topics_wanted = topics_for(picks)
+    return to_menu(Reply("topics.saved"))
+
+
+STEPS = {"language": language, "topics": topics}

@@ -1,0 +1,111 @@
+"""The inbox: store every inbound message once, then process it once.
+
+`store` commits before anything else happens, so the provider is only acknowledged for
+what is safely kept; a duplicate provider key finds the stored row instead. `process`
+claims the row (received or failed -> processing) in the same transaction that runs the
+engine and writes the outbox, so a message is processed at most once even with several
+workers, and a failure leaves it for a retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine as Database
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.capabilities import BY_CHANNEL
+from bot.engine import Engine
+from content.db import session_scope
+from content.models import InboundMessage, OutboundMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InboundItem:
+    """A message or event as an adapter parsed it, before it is stored."""
+
+    provider: str
+    channel: str
+    address: str
+    provider_key: str
+    text: str = ""
+    kind: str = "text"
+    payload: dict = field(default_factory=dict)
+    process: bool = True  # False: store only (events the engine has nothing to say to)
+
+
+@dataclass(frozen=True)
+class Received:
+    """What became of an inbound item: its row, whether it was a duplicate, the replies."""
+
+    inbound_id: int
+    duplicate: bool
+    replies: list[OutboundMessage]
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """Stores and processes inbound items."""
+
+    db: Database
+    engine: Engine
+
+    def receive(self, item: InboundItem) -> Received:
+        """Stores the item, then processes it unless it was seen before."""
+        inbound_id, created = self.store(item)
+        if not created or not item.process:
+            return Received(inbound_id, not created, [])
+        return Received(inbound_id, False, self.process(inbound_id))
+
+    def store(self, item: InboundItem) -> tuple[int, bool]:
+        """Commits the item; returns (row id, created). Raises if the database is down."""
+        row = InboundMessage(provider=item.provider, provider_key=item.provider_key,
+                             channel=item.channel, address=item.address, kind=item.kind,
+                             text=item.text, payload=item.payload,
+                             status="received" if item.process else "ignored")
+        try:
+            with session_scope(self.db) as session:
+                session.add(row)
+                session.flush()
+                return row.id, True
+        except IntegrityError:
+            with Session(self.db) as session:
+                existing = session.exec(select(InboundMessage.id).where(
+                    InboundMessage.provider == item.provider,
+                    InboundMessage.provider_key == item.provider_key)).first()
+            if existing is None:
+                raise
+            return existing, False
+
+    def process(self, inbound_id: int) -> list[OutboundMessage]:
+        """Runs the engine on a stored row once; a failure is recorded and re-raised."""
+        try:
+            with session_scope(self.db) as session:
+                claimed = session.exec(update(InboundMessage).where(
+                    InboundMessage.id == inbound_id,
+                    InboundMessage.status.in_(("received", "failed"))).values(
+                    status="processing", attempts=InboundMessage.attempts + 1))
+                if claimed.rowcount == 0:
+                    return []
+                inbound = session.get(InboundMessage, inbound_id)
+                replies = self.engine.handle(session, inbound, BY_CHANNEL[inbound.channel])
+                inbound.status, inbound.processed_at, inbound.error = "processed", utcnow(), None
+                session.add(inbound)
+                return replies
+        except Exception as exc:
+            log.exception("processing inbound %s failed", inbound_id)
+            self._failed(inbound_id, exc)
+            raise
+
+    def _failed(self, inbound_id: int, exc: Exception) -> None:
+        with session_scope(self.db) as session:
+            session.exec(update(InboundMessage).where(
+                InboundMessage.id == inbound_id,
+                InboundMessage.status.in_(("received", "failed"))).values(
+                status="failed", attempts=InboundMessage.attempts + 1,
+                error=f"{type(exc).__name__}: {exc}"[:2000]))

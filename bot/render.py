@@ -1,0 +1,97 @@
+"""Turns channel-neutral replies into what a channel shows.
+
+SMS: options become numbered lines, consecutive replies share a message when they fit,
+and every message fits the member's segment budget; a longer text is cut into pages,
+the first sent now and the rest kept for `MORE`. Telegram: options become inline
+buttons and text may carry HTML markup.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from bot.capabilities import Capabilities
+from bot.catalog import Catalog
+from bot.replies import Choice, Reply
+from services.delivery.parts import Part as Rendered
+from services.sms import count, fits, gsm_friendly, split_to_budget
+
+
+@dataclass
+class Rendering:
+    """Messages to send now, and SMS pages held back until the member sends MORE."""
+
+    messages: list[Rendered]
+    pending: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Renders replies in one language for one channel."""
+
+    catalog: Catalog
+    caps: Capabilities
+    lang: str
+    budget: int = 2
+
+    def render(self, replies: list[Reply]) -> Rendering:
+        """All the replies of one turn."""
+        if self.caps.segmented:
+            return self._sms(replies)
+        return Rendering([self._rich(r) for r in replies])
+
+    def page(self, text: str) -> Rendered:
+        """An SMS page held back earlier, counted as it goes out now."""
+        return sms_message(text)
+
+    def _label(self, choice: Choice) -> str:
+        return choice.label or self.catalog.text(self.lang, choice.key, self.caps.channel,
+                                                 **choice.params)
+
+    def _text(self, reply: Reply, escape: bool = False) -> str:
+        params = {k: html.escape(str(v)) if escape else v for k, v in reply.params.items()}
+        return self.catalog.text(self.lang, reply.key, self.caps.channel, **params)
+
+    def _rich(self, reply: Reply) -> Rendered:
+        escape = self.caps.markup == "HTML"
+        text = self._text(reply, escape)[: self.caps.max_text]
+        if not self.caps.buttons:
+            lines = [f"{c.value} {self._label(c)}" for c in reply.choices]
+            return Rendered("\n".join([text, *lines]))
+        buttons = [{"text": self._label(c), "data": c.value} for c in reply.choices]
+        rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        return Rendered(text, rows)
+
+    def _sms(self, replies: list[Reply]) -> Rendering:
+        texts = [self._sms_text(r) for r in replies]
+        out = Rendering([])
+        current = ""
+        for text in texts:
+            joined = f"{current}\n{text}" if current else text
+            if fits(joined, self.budget):
+                current = joined
+                continue
+            if current:
+                out.messages.append(sms_message(current))
+            current = text
+        if current and not fits(current, self.budget):
+            hint = "\n" + self.catalog.text(self.lang, "page.more", "sms")
+            pages = split_to_budget(current, self.budget, reserve=hint)
+            pages = [p + hint for p in pages[:-1]] + pages[-1:]
+            out.messages.append(sms_message(pages[0]))
+            out.pending = pages[1:]
+        elif current:
+            out.messages.append(sms_message(current))
+        return out
+
+    def _sms_text(self, reply: Reply) -> str:
+        lines = [self._text(reply)] + [f"{c.value} {self._label(c)}" for c in reply.choices]
+        return gsm_friendly("\n".join(line for line in lines if line))
+
+
+def sms_message(text: str) -> Rendered:
+    """An SMS with its segment count and encoding."""
+    info = count(text)
+    return Rendered(text, [], info.segments, info.encoding)
+

@@ -1,0 +1,46 @@
+"""What a flow step returns: channel-neutral replies and the next step.
+
+Texts are catalog keys with parameters; `bot/render.py` turns them into SMS text or
+Telegram messages with buttons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option: the member sends `value` (or taps a button carrying it)."""
+
+    value: str
+    key: str
+    params: dict = field(default_factory=dict)
+    label: str | None = None  # a literal label (language names) instead of a key
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the member: a catalog key, its parameters and the options."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where the dialog continues: a flow and one of its steps."""
+
+    flow: str
+    step: str
+
+
+@dataclass
+class Outcome:
+    """The replies of a turn and where the member goes next (None = the menu)."""
+
+    replies: list[Reply]
+    next: Step | None = None
+    data: dict = field(default_factory=dict)
+    keep_data: bool = False

@@ -1,0 +1,41 @@
+"""One turn of a dialog: everything a flow step may look at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.capabilities import Capabilities
+from bot.intents import Parsed
+from content.models import Identity, Member
+
+
+@dataclass
+class Turn:
+    """The member, what they said (raw and parsed), the channel, and the step's data.
+
+    Steps may change `member` and `data`; the engine saves both with the replies.
+    """
+
+    session: Session
+    member: Member
+    identity: Identity
+    caps: Capabilities
+    text: str
+    parsed: Parsed
+    now: datetime
+    data: dict = field(default_factory=dict)
+
+    @property
+    def number(self) -> int | None:
+        """The single number the member sent, if that is all they sent."""
+        return self.parsed.numbers[0] if len(self.parsed.numbers) == 1 else None
+
+    def content_langs(self) -> list[str]:
+        """Languages to take content in, best first (English as the last resort)."""
+        lang = self.member.language
+        if self.member.script == "latin" and lang in {"km", "lo", "my", "th"}:
+            return ["en"]
+        return [lang, "en"] if lang != "en" else ["en"]

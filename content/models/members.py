@@ -1,0 +1,67 @@
+"""Members, their channel identities, and partner organisations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from content.models.base import created_field, json_field
+
+
+class Organisation(SQLModel, table=True):
+    """A partner organisation; moderators belong to one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=80)
+    name: str = Field(max_length=200)
+    country: str | None = Field(default=None, max_length=2)
+    created_at: datetime = created_field()
+
+
+class Member(SQLModel, table=True):
+    """One person, whatever channels they use."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str | None = Field(default=None, max_length=120)
+    country: str | None = Field(default=None, max_length=2)
+    language: str = Field(default="en", max_length=3)
+    language_chosen: bool = False
+    script: str = Field(default="native", max_length=8)  # native | latin
+    zawgyi: bool = False
+    role: str = Field(default="member", max_length=16)  # member | expert | moderator
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    enterprise: str | None = Field(default=None, max_length=200)
+    sector: str | None = Field(default=None, max_length=40)
+    topics_wanted: list[str] = json_field()
+    topics_offered: list[str] = json_field()
+    consent_data_at: datetime | None = None
+    consent_declined_at: datetime | None = None
+    consent_stories: bool = False
+    consent_matching: bool = False
+    consent_contact: bool = False
+    timezone: str | None = Field(default=None, max_length=64)
+    quiet_start: int = 21
+    quiet_end: int = 7
+    segment_budget: int = 2
+    onboarded_at: datetime | None = None
+    created_at: datetime = created_field()
+
+
+class Identity(SQLModel, table=True):
+    """A way to reach a member: a phone number on SMS, a Telegram chat, ...
+
+    Each identity has its own opt-out: STOP on SMS does not silence Telegram.
+    """
+
+    __table_args__ = (UniqueConstraint("provider", "channel", "address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    provider: str = Field(max_length=16)  # twilio | telegram | simulator
+    channel: str = Field(max_length=16)  # sms | whatsapp | telegram
+    address: str = Field(max_length=64)  # E.164 phone or Telegram chat id
+    opted_out: bool = False
+    opted_out_at: datetime | None = None
+    created_at: datetime = created_field()

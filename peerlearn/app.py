@@ -1,0 +1,42 @@
+"""The web application: `create_app(settings)` builds and wires everything."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from peerlearn.migrate import ensure_migrated
+from peerlearn.settings import PROJECT_ROOT, Settings
+from peerlearn.wiring import Services, build
+from web import simulator
+from webhooks import health
+
+
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    """A FastAPI app over a migrated database; raises DatabaseNotMigrated otherwise."""
+    services = services or build(settings)
+    ensure_migrated(services.db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        stop = asyncio.Event()
+        task = None
+        if settings.run_dispatcher:
+            task = asyncio.create_task(services.dispatcher().run(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            if task:
+                await task
+            await services.aclose()
+
+    app = FastAPI(title="peerlearn", lifespan=lifespan)
+    app.state.services = services
+    app.include_router(health.make_router(services))
+    app.include_router(simulator.make_router(services))
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
+    return app

@@ -1,0 +1,45 @@
+"""Settings read from the environment (DESIGN.md §5); all optional.
+
+There is no module-level instance: `Settings()` is built by the CLI or by whoever
+calls `create_app`, so tests and tools can pass their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'peerlearn.db'}"
+BUNDLED_PACKS = PROJECT_ROOT / "content" / "packs"
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can set; defaults run a local bot with no credentials."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = 8000
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_api_base: str | None = None
+
+    redis_url: str | None = None
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+
+    # Not part of the provider contract, but worth a knob.
+    sms_segment_budget: int = 2
+    conversation_ttl_minutes: int = 24 * 60
+    run_dispatcher: bool = True

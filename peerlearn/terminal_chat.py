@@ -1,0 +1,54 @@
+"""`peerlearn chat`: the simulator in a terminal, through the same inbox and outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import typer
+
+from bot.inbox import InboundItem
+from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
+from peerlearn.settings import Settings
+from peerlearn.wiring import build
+from services.phones import to_e164
+
+
+def run_chat(settings: Settings, channel: str, sender: str) -> None:
+    """Reads lines, prints the bot's replies with their channel rendering."""
+    if channel not in ("sms", "telegram"):
+        raise typer.BadParameter("channel must be sms or telegram")
+    address = to_e164(sender) if channel == "sms" else sender
+    if not address:
+        raise typer.BadParameter(f"{sender!r} is not a phone number")
+    services = build(settings)
+    try:
+        ensure_migrated(services.db)
+    except DatabaseNotMigrated as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    dispatcher = services.dispatcher()
+    typer.echo(f"Chatting as {address} on {channel}. Ctrl-D to quit. Try: hi")
+    while True:
+        try:
+            text = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            break
+        received = services.inbox.receive(InboundItem(
+            provider="simulator", channel=channel, address=address,
+            provider_key=uuid.uuid4().hex, text=text))
+        for reply in received.replies:
+            typer.echo(_show(reply))
+        asyncio.run(dispatcher.run_once())
+    services.db.dispose()
+
+
+def _show(reply) -> str:
+    if reply.segments:
+        meta = f"[SMS {reply.segments} segment{'s' if reply.segments > 1 else ''}, " \
+               f"{reply.encoding}]"
+    else:
+        meta = f"[{reply.channel}]"
+    buttons = " ".join(f"[{b['text']} -> {b['data']}]" for row in reply.buttons for b in row)
+    return f"bot> {meta}\n{reply.text}" + (f"\n{buttons}" if buttons else "")

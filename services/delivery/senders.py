@@ -1,0 +1,61 @@
+"""The Sender protocol every provider adapter implements, its typed errors, and the
+simulator's sender (delivery to the browser or terminal is the row itself)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from content.models import OutboundMessage
+
+
+class RetryLater(Exception):
+    """Try again after `delay` seconds: 429, 5xx, network trouble."""
+
+    def __init__(self, delay: float | None = None, code: str | None = None, message: str = ""):
+        super().__init__(message or f"retry later ({code})")
+        self.delay, self.code = delay, code
+
+
+class Rejected(Exception):
+    """Never try again: invalid number, blocked, opted out at the provider."""
+
+    def __init__(self, code: str, message: str = "", opt_out: bool = False):
+        super().__init__(message or f"rejected ({code})")
+        self.code, self.opt_out = code, opt_out
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The provider's id for the message and the status it reached."""
+
+    provider_id: str | None
+    status: str = "sent"
+    segments: int | None = None
+
+
+class Sender(Protocol):
+    """Sends one outbox row through one provider."""
+
+    provider: str
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        """Sends, or raises RetryLater / Rejected."""
+        ...
+
+    async def close(self) -> None:
+        """Releases connections."""
+        ...
+
+
+class SimulatorSender:
+    """The simulator shows outbox rows as they are: sending one is delivering it."""
+
+    provider = "simulator"
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        """Marks the message delivered."""
+        return SendResult(provider_id=f"sim-{message.id}", status="delivered")
+
+    async def close(self) -> None:
+        """Nothing to release."""

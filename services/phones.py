@@ -1,0 +1,29 @@
+"""Phone numbers: E.164 form and the country a number belongs to."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+def to_e164(raw: str, default_region: str | None = None) -> str | None:
+    """The number in E.164 form, or None if it is not a valid phone number."""
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def country_of(e164: str) -> str | None:
+    """ISO country code of a number ('+85512345678' -> 'KH'), None if unknown."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    region = phonenumbers.region_code_for_number(number)
+    if region and region != "ZZ":
+        return region
+    regions = phonenumbers.region_codes_for_country_code(number.country_code)
+    return regions[0] if len(regions) == 1 else None

@@ -1,0 +1,173 @@
+"""Dialog tables: what the member says and what the bot must answer, on SMS and Telegram."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.chat import Chat, Expect, run_table
+
+CHANNELS = ["sms", "telegram"]
+LANG_CHOICES = tuple(str(n) for n in range(1, 10))
+MENU = Expect(keys=("menu.title",), choices=("1", "2", "3", "4"))
+
+# English, telling the country from the phone (SMS) or asking it (Telegram).
+ONBOARD_EN = {
+    "sms": [
+        ("hi", Expect(keys=("welcome", "language.ask"), choices=LANG_CHOICES,
+                      contains=("Khmer ខ្មែរ", "Myanmar မြန်မာ"))),
+        ("1", Expect(keys=("language.set", "consent.ask"), choices=("1", "2"))),
+        ("1", Expect(keys=("sector.ask",), choices=tuple(str(n) for n in range(1, 10)))),
+        ("1", Expect(keys=("topics.ask",), choices=tuple(str(n) for n in range(1, 9)))),
+        ("1 5", Expect(keys=("onboarding.done", "menu.title"), choices=("1", "2", "3", "4"))),
+    ],
+    "telegram": [
+        ("/start", Expect(keys=("welcome", "language.ask"), choices=LANG_CHOICES)),
+        ("1", Expect(keys=("language.set", "consent.ask"), choices=("1", "2"))),
+        ("1", Expect(keys=("country.ask",), choices=tuple(str(n) for n in range(1, 10)))),
+        ("1", Expect(keys=("sector.ask",))),
+        ("1", Expect(keys=("topics.ask",))),
+        ("1 5", Expect(keys=("onboarding.done", "menu.title"))),
+    ],
+}
+
+
+def onboard(chat: Chat, language: str = "1") -> None:
+    """Takes a member through onboarding (farming topics), language by menu number."""
+    steps = ["hi", language, "1"] + (["1"] if chat.channel == "telegram" else []) + ["1", "1"]
+    for said in steps:
+        assert chat.say(said), said
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_onboarding(services, channel):
+    chat = Chat(services, channel)
+    run_table(chat, ONBOARD_EN[channel])
+    member = chat.member()
+    assert member.onboarded_at is not None and member.consent_data_at is not None
+    assert member.language == "en" and member.sector == "agriculture"
+    assert member.country == ("KH" if channel == "sms" else "KH")
+    assert "farming" in member.topics_wanted and "cooperatives" in member.topics_wanted
+
+
+def test_country_comes_from_the_phone_number(services):
+    for address, country in [("+85512345678", "KH"), ("+8562055512345", "LA"),
+                             ("+959123456789", "MM"), ("+84912345678", "VN"),
+                             ("+60123456789", "MY"), ("+639171234567", "PH")]:
+        chat = Chat(services, "sms", address)
+        chat.say("hi")
+        assert chat.member().country == country, address
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_khmer_member_gets_sri_cambodia_in_khmer_then_more(services, channel):
+    chat = Chat(services, channel, "+85512345678" if channel == "sms" else "100002")
+    onboard(chat, language="2")
+    assert chat.member().language == "km"
+    first = chat.say("1")
+    assert len(first) == 1
+    assert "CEDAC" in first[0].text or "SRI" in first[0].text
+    assert any("\u1780" <= ch <= "\u17ff" for ch in first[0].text), "not in Khmer"
+    if channel == "sms":
+        assert first[0].segments <= 2 and first[0].encoding == "UCS-2"
+    more = chat.say("MORE")
+    assert more and more[0].text != first[0].text
+    assert any("\u1780" <= ch <= "\u17ff" for ch in more[0].text)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_story_more_next_and_menu(services, channel):
+    chat = Chat(services, channel)
+    onboard(chat)
+    first = chat.say("STORY")
+    assert {"1", "2", "0"} <= _offered(first)
+    second = chat.say("1")
+    assert second[0].text != first[0].text
+    other = chat.say("NEXT")
+    assert other[0].text not in (first[0].text, second[0].text)
+    run_table(chat, [("0", MENU), ("MENU", MENU)])
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_reading_a_whole_story_ends_without_more(services, channel):
+    chat = Chat(services, channel)
+    onboard(chat)
+    replies = chat.say("1")
+    for _ in range(10):
+        if "1" not in _offered(replies):
+            break
+        replies = chat.say("MORE")
+    assert {"2", "0"} <= _offered(replies) and "1" not in _offered(replies)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_stop_silences_and_start_brings_back(services, channel):
+    chat = Chat(services, channel)
+    onboard(chat)
+    before = chat.inbound_count()
+    run_table(chat, [
+        ("STOP", Expect(keys=("stop.done",))),
+        ("hello", Expect(silent=True)),
+        ("1", Expect(silent=True)),
+        ("HELP", Expect(keys=("help",))),
+        ("START", Expect(keys=("start.done", "menu.title"))),
+        ("1", Expect(choices=("2", "0"))),
+    ])
+    assert chat.inbound_count() == before + 6  # every message kept, answered or not
+
+
+@pytest.mark.parametrize("word", ["stop", "STOP ", "Unsubscribe", "cancel", "ឈប់", "ຢຸດ",
+                                  "ရပ်", "dừng", "DUNG", "berhenti", "tigil", "หยุด"])
+def test_stop_words_in_every_language(services, word):
+    chat = Chat(services, "sms")
+    chat.say("hi")
+    chat.check(chat.say(word), Expect(keys=("stop.done",)), word)
+    assert chat.say("hi") == []
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_help_and_language_change(services, channel):
+    chat = Chat(services, channel)
+    onboard(chat)
+    run_table(chat, [
+        ("HELP", Expect(keys=("help", "menu.title"))),
+        ("LANG", Expect(keys=("language.ask",), choices=LANG_CHOICES)),
+        ("12", Expect(keys=("language.ask",), contains=("9",))),
+        ("5", Expect(choices=("1", "2", "3", "4"))),
+    ])
+    assert chat.member().language == "vi"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_numbers_in_local_digits_pick_items(services, channel):
+    chat = Chat(services, channel)
+    for said in ["hi", "២", "១", "១"] + (["១"] if channel == "telegram" else []) + ["១ ៥"]:
+        chat.say(said)
+    member = chat.member()
+    assert member.language == "km" and member.onboarded_at is not None
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_help_during_onboarding_asks_the_question_again(services, channel):
+    chat = Chat(services, channel)
+    run_table(chat, [
+        ("hi", Expect(keys=("language.ask",))),
+        ("HELP", Expect(keys=("help", "language.ask"))),
+        ("MENU", Expect(keys=("language.ask",))),
+    ])
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_declining_consent(services, channel):
+    chat = Chat(services, channel)
+    run_table(chat, [
+        ("hi", Expect(keys=("language.ask",))),
+        ("1", Expect(keys=("consent.ask",))),
+        ("2", Expect(keys=("consent.declined",))),
+        ("hi", Expect(keys=("welcome", "consent.ask"))),
+    ])
+    assert chat.member().consent_data_at is None
+
+
+def _offered(replies):
+    from tests.support.chat import choices
+    return choices(replies)

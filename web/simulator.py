@@ -1,0 +1,90 @@
+"""The chat simulator: talk to the bot as an SMS phone or a Telegram user, in a browser.
+
+Messages go through the same inbox, engine and outbox as real ones, under the
+`simulator` provider; the page shows each reply as the channel renders it, with its
+segment count and encoding.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from bot.inbox import InboundItem
+from content.models import InboundMessage, OutboundMessage
+from services.history import conversation
+from services.phones import to_e164
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+PROVIDER = "simulator"
+
+
+class SimMessage(BaseModel):
+    """What the member types."""
+
+    channel: Literal["sms", "telegram"]
+    address: str = Field(min_length=1, max_length=32)
+    text: str = Field(default="", max_length=10_000)
+
+
+def _address(channel: str, raw: str) -> str:
+    if channel == "sms":
+        e164 = to_e164(raw.strip())
+        if e164 is None:
+            raise HTTPException(422, f"{raw!r} is not a phone number; use +country form")
+        return e164
+    if not raw.strip().lstrip("-").isdigit():
+        raise HTTPException(422, "a Telegram user is a number, e.g. 100001")
+    return raw.strip()
+
+
+def _item(row: InboundMessage | OutboundMessage) -> dict:
+    if isinstance(row, InboundMessage):
+        return {"direction": "in", "id": row.id, "text": row.text,
+                "at": row.received_at.isoformat()}
+    return {"direction": "out", "id": row.id, "text": row.text, "buttons": row.buttons,
+            "segments": row.segments, "encoding": row.encoding, "status": row.status,
+            "at": row.created_at.isoformat()}
+
+
+def make_router(services) -> APIRouter:
+    """The simulator's page and JSON API over the wired services."""
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """The simulator is the front page of a local install."""
+        return RedirectResponse("/simulator")
+
+    @router.get("/simulator", response_class=HTMLResponse)
+    def page(request: Request) -> HTMLResponse:
+        """The simulator page."""
+        return TEMPLATES.TemplateResponse(request, "simulator.html", {})
+
+    @router.post("/simulator/api/messages")
+    def send(message: SimMessage) -> dict:
+        """Stores and processes one message from the simulated member; returns the replies."""
+        address = _address(message.channel, message.address)
+        received = services.inbox.receive(InboundItem(
+            provider=PROVIDER, channel=message.channel, address=address,
+            provider_key=uuid.uuid4().hex, text=message.text))
+        return {"address": address, "inbound_id": received.inbound_id,
+                "replies": [_item(r) for r in received.replies]}
+
+    @router.get("/simulator/api/messages")
+    def history(channel: Literal["sms", "telegram"], address: str) -> dict:
+        """The conversation so far, oldest first."""
+        address = _address(channel, address)
+        with Session(services.db) as session:
+            messages = conversation(session=session, provider=PROVIDER, channel=channel,
+                                    address=address)
+        return {"address": address, "messages": [_item(m) for m in messages]}
+
+    return router

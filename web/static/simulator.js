@@ -1,0 +1,91 @@
+// The simulator page: sends what the member types and shows each reply as rendered.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+function who() {
+  return { channel: $("channel").value, address: $("address").value.trim() };
+}
+
+function bubble(message) {
+  const div = document.createElement("div");
+  div.className = `msg ${message.direction}`;
+  div.textContent = message.text === "" ? "(empty message)" : message.text;
+  if (message.direction === "out") {
+    for (const row of message.buttons || []) {
+      const line = document.createElement("div");
+      line.className = "buttons";
+      for (const button of row) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = button.text;
+        b.addEventListener("click", () => send(button.data));
+        line.appendChild(b);
+      }
+      div.appendChild(line);
+    }
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    meta.textContent = message.segments
+      ? `SMS · ${message.segments} segment${message.segments > 1 ? "s" : ""} · ${message.encoding} · ${message.status}`
+      : `${who().channel} · ${message.status}`;
+    div.appendChild(meta);
+  }
+  $("chat").appendChild(div);
+  $("chat").scrollTop = $("chat").scrollHeight;
+}
+
+async function call(url, options) {
+  const response = await fetch(url, options);
+  const body = await response.json();
+  if (!response.ok) {
+    const detail = body.detail;
+    throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+  }
+  return body;
+}
+
+async function load() {
+  $("error").textContent = "";
+  const { channel, address } = who();
+  $("chat").dataset.channel = channel;
+  $("chat").replaceChildren();
+  try {
+    const query = new URLSearchParams({ channel, address });
+    const body = await call(`/simulator/api/messages?${query}`);
+    body.messages.forEach(bubble);
+  } catch (error) {
+    $("error").textContent = error.message;
+  }
+}
+
+async function send(text) {
+  $("error").textContent = "";
+  const { channel, address } = who();
+  bubble({ direction: "in", text });
+  try {
+    const body = await call("/simulator/api/messages", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ channel, address, text }),
+    });
+    body.replies.forEach(bubble);
+  } catch (error) {
+    $("error").textContent = error.message;
+  }
+}
+
+$("channel").addEventListener("change", () => {
+  const sms = $("channel").value === "sms";
+  $("address-label").textContent = sms ? "Phone number" : "Telegram user id";
+  $("address").value = sms ? "+85512345678" : "100001";
+  load();
+});
+$("load").addEventListener("click", load);
+$("compose").addEventListener("submit", (event) => {
+  event.preventDefault();
+  send($("text").value);
+  $("text").value = "";
+  $("text").focus();
+});
+load();

@@ -1,0 +1,37 @@
+"""Health, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+
+def make_router(services) -> APIRouter:
+    """Health, readiness and metrics of the wired services."""
+    router = APIRouter()
+
+    @router.get("/healthz")
+    def healthz() -> dict:
+        """The process is up."""
+        return {"status": "ok"}
+
+
+    @router.get("/readyz")
+    def readyz(response: Response) -> dict:
+        """The database answers."""
+        try:
+            with services.db.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            response.status_code = 503
+            return {"status": "unavailable", "database": type(exc).__name__}
+        return {"status": "ok"}
+
+
+    @router.get("/metrics")
+    def metrics() -> Response:
+        """Prometheus text format."""
+        return Response(generate_latest(services.metrics), media_type=CONTENT_TYPE_LATEST)
+
+    return router
