@@ -7,6 +7,7 @@ writes state, member and outbox rows in the caller's session.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -92,7 +93,7 @@ class Engine:
                 return decided
         if state.expired:
             return to_menu(Reply("expired"))
-        if not turn.text:
+        if not _visible(turn.text):
             return to_menu(Reply("empty"))
         step = STEPS.get(state.flow or "", {}).get(state.step or "")
         return step(turn) if step else STEPS["menu"]["choose"](turn)
@@ -120,3 +121,8 @@ class Engine:
     def _renderer(self, turn: Turn) -> Renderer:
         return Renderer(self.catalog, turn.caps, turn.member.language,
                         turn.member.segment_budget)
+
+
+def _visible(text: str) -> bool:
+    """Whether the text shows anything: a letter, digit, punctuation mark or symbol."""
+    return any(ch.isalnum() or unicodedata.category(ch)[0] in "PS" for ch in text)

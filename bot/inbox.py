@@ -39,6 +39,25 @@ class InboundItem:
     process: bool = True  # False: store only (events the engine has nothing to say to)
 
 
+def storable(text: str, payload: dict) -> tuple[str, dict]:
+    """Text and payload PostgreSQL accepts: NUL becomes U+FFFD, the exact original text
+    is kept escaped in the payload, so nothing is lost."""
+    clean = _without_nul(payload)
+    if "\x00" in text:
+        clean["text_escaped"] = text.encode("unicode_escape").decode("ascii")
+    return text.replace("\x00", "\ufffd"), clean
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class Received:
     """What became of an inbound item: its row, whether it was a duplicate, the replies."""
@@ -64,9 +83,10 @@ class Inbox:
 
     def store(self, item: InboundItem) -> tuple[int, bool]:
         """Commits the item; returns (row id, created). Raises if the database is down."""
+        text, payload = storable(item.text, item.payload)
         row = InboundMessage(provider=item.provider, provider_key=item.provider_key,
                              channel=item.channel, address=item.address, kind=item.kind,
-                             text=item.text, payload=item.payload,
+                             text=text, payload=payload,
                              status="received" if item.process else "ignored")
         try:
             with session_scope(self.db) as session:

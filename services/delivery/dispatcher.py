@@ -50,9 +50,13 @@ class Dispatcher:
                    .order_by(OutboundMessage.priority, OutboundMessage.id).limit(self.batch))
             if not is_sqlite(self.db):
                 due = due.with_for_update(skip_locked=True)
+            # Two statements, not UPDATE ... WHERE id IN (subquery LIMIT n): PostgreSQL
+            # may run such a subquery more than once and claim more than n rows.
+            ids = list(session.exec(due).scalars())
+            if not ids:
+                return []
             session.exec(update(OutboundMessage)
-                         .where(OutboundMessage.id.in_(due.scalar_subquery()),
-                                OutboundMessage.status == "queued")
+                         .where(OutboundMessage.id.in_(ids), OutboundMessage.status == "queued")
                          .values(status="sending", claimed_by=token, claimed_at=now,
                                  attempts=OutboundMessage.attempts + 1))
             return list(session.exec(select(OutboundMessage)
