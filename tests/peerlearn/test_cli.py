@@ -1,0 +1,35 @@
+"""The command line: migrate, serve's refusal of an old schema, the terminal chat."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from peerlearn.cli import app
+
+runner = CliRunner()
+
+
+def test_serve_refuses_an_unmigrated_database_and_names_the_fix(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
+    result = runner.invoke(app, ["serve"], env=env)
+    assert result.exit_code == 1
+    assert "peerlearn migrate" in result.output
+
+
+def test_migrate_then_chat_in_the_terminal(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}"}
+    assert runner.invoke(app, ["migrate"], env=env).exit_code == 0
+    assert runner.invoke(app, ["migrate"], env=env).exit_code == 0  # twice is harmless
+    result = runner.invoke(app, ["chat", "--channel", "sms", "--from", "+855 12 345 678"],
+                           env=env, input="hi\n2\n")
+    assert result.exit_code == 0, result.output
+    assert "Chatting as +85512345678 on sms" in result.output
+    assert "[SMS 1 segment, GSM-7]" in result.output  # the welcome
+    assert "Khmer ខ្មែរ" in result.output and "UCS-2]" in result.output
+
+
+def test_chat_rejects_a_number_that_is_not_a_phone(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}"}
+    runner.invoke(app, ["migrate"], env=env)
+    result = runner.invoke(app, ["chat", "--from", "hello"], env=env, input="")
+    assert result.exit_code != 0 and "not a phone number" in result.output
