@@ -39,21 +39,22 @@ class Catalog:
 
     def text(self, lang: str, key: str, channel: str | None = None, **params: object) -> str:
         """The text for a key in a language, channel variant first, English as fallback."""
-        template = self._lookup(lang, key, channel)
+        template, _ = self.template(lang, key, channel)
         return template.format(**params) if params else template
+
+    def template(self, lang: str, key: str, channel: str | None = None) -> tuple[str, bool]:
+        """The raw text for a key and whether it is the channel's own variant."""
+        for code in (lang, "en"):
+            texts = self.texts.get(code, {})
+            if channel and f"{key}.{channel}" in texts:
+                return texts[f"{key}.{channel}"], True
+            if key in texts:
+                return texts[key], False
+        raise KeyError(f"no text for {key!r}")
 
     def has(self, lang: str, key: str) -> bool:
         """Tells whether the language itself (not the fallback) has the key."""
         return key in self.texts.get(lang, {})
-
-    def _lookup(self, lang: str, key: str, channel: str | None) -> str:
-        for code in (lang, "en"):
-            texts = self.texts.get(code, {})
-            if channel and f"{key}.{channel}" in texts:
-                return texts[f"{key}.{channel}"]
-            if key in texts:
-                return texts[key]
-        raise KeyError(f"no text for {key!r}")
 
     def review_status(self) -> dict[str, tuple[int, int]]:
         """Per language: (texts, unreviewed texts)."""

@@ -50,8 +50,14 @@ class Renderer:
                                                  **choice.params)
 
     def _text(self, reply: Reply, escape: bool = False) -> str:
-        params = {k: html.escape(str(v)) if escape else v for k, v in reply.params.items()}
-        return self.catalog.text(self.lang, reply.key, self.caps.channel, **params)
+        """The reply's text; for an HTML channel, plain texts and all parameters are
+        escaped, and only a channel's own variant may carry markup."""
+        template, own_variant = self.catalog.template(self.lang, reply.key, self.caps.channel)
+        if escape and not own_variant:
+            template = html.escape(template, quote=False)
+        params = {k: html.escape(str(v), quote=False) if escape else v
+                  for k, v in reply.params.items()}
+        return template.format(**params)
 
     def _rich(self, reply: Reply) -> Rendered:
         escape = self.caps.markup == "HTML"

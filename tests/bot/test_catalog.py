@@ -1,0 +1,76 @@
+"""Interface text: every key in every language, same placeholders, SMS menus that fit."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.capabilities import SMS, TELEGRAM
+from bot.catalog import Catalog, placeholders
+from bot.choices import COUNTRIES, SECTORS, TOPIC_GROUPS, numbered
+from bot.flows.common import menu_reply
+from bot.flows.onboarding import CONSENT, COUNTRY_CHOICES
+from bot.flows.settings import language_reply, topics_reply
+from bot.render import Renderer
+from bot.replies import Reply
+from content.languages import LANGUAGE_CODES
+
+CATALOG = Catalog.load()
+EN = CATALOG.texts["en"]
+QUESTIONS = {
+    "menu": menu_reply(),
+    "language": language_reply(),
+    "consent": Reply("consent.ask", choices=CONSENT),
+    "country": Reply("country.ask", choices=COUNTRY_CHOICES),
+    "sector": Reply("sector.ask", choices=numbered(SECTORS, "sector")),
+    "topics": topics_reply(),
+    "help": Reply("help"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_every_key_in_every_language_with_the_same_placeholders(lang):
+    texts = CATALOG.texts[lang]
+    assert set(texts) == set(EN), set(EN) ^ set(texts)
+    for key, text in texts.items():
+        assert placeholders(text) == placeholders(EN[key]), (lang, key)
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_every_question_fits_two_sms_segments_unpaged(lang, name):
+    rendering = Renderer(CATALOG, SMS, lang, budget=2).render([QUESTIONS[name]])
+    assert rendering.pending == [], f"{name} in {lang} needs MORE"
+    assert len(rendering.messages) == 1 and rendering.messages[0].segments <= 2
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_telegram_markup_is_valid_html(lang):
+    for key in CATALOG.texts[lang]:
+        shown = CATALOG.text(lang, key, TELEGRAM.channel, low=1, high=9, title="T", text="x",
+                             n=1, total=3)
+        bare = re.sub(r"</?b>", "", shown)
+        assert "<" not in bare and ">" not in bare.replace("MORE>", ""), (lang, key)
+
+
+def test_drafts_are_marked_unreviewed_and_english_is_reviewed():
+    status = CATALOG.review_status()
+    assert status["en"] == (len(EN), 0)
+    for lang in LANGUAGE_CODES:
+        total, unreviewed = status[lang]
+        assert total == len(EN) and 0 <= unreviewed <= total
+
+
+def test_a_missing_key_falls_back_to_english():
+    catalog = Catalog(texts={"en": {"k": "English {x}"}, "km": {}})
+    assert catalog.text("km", "k", x=1) == "English 1"
+    with pytest.raises(KeyError):
+        catalog.text("km", "absent")
+
+
+def test_topic_groups_and_countries_have_labels():
+    for name, _topics in TOPIC_GROUPS:
+        assert f"topic.{name}" in EN
+    for code in COUNTRIES:
+        assert f"country.{code}" in EN
