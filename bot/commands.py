@@ -18,6 +18,8 @@ DEEP_LINK_PREFIX = "practice-"
 def stop(turn: Turn) -> Outcome:
     """Opts this identity out and confirms it once."""
     members.opt_out(session=turn.session, identity=turn.identity)
+    if turn.caps.provider_confirms_opt_out:
+        return Outcome([], None)
     return Outcome([Reply("stop.done")], None)
 
 

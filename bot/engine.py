@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import commands
+from bot import commands, events
 from bot.capabilities import Capabilities
 from bot.catalog import Catalog
 from bot.flows import onboarding
@@ -46,9 +46,15 @@ class Engine:
         member, identity = members.identify(session=session, provider=inbound.provider,
                                             channel=inbound.channel, address=inbound.address)
         inbound.member_id, inbound.identity_id = member.id, identity.id
+        if inbound.kind in events.BLOCK_KINDS:
+            events.apply_block(session, identity, inbound.kind)
+            return []
+        if inbound.kind == "contact":
+            events.learn_from_contact(member, inbound)
         text = normalize(inbound.text)[:MAX_TEXT]
         state = conversation.load(session=session, member_id=member.id, now=now)
-        turn = Turn(session, member, identity, caps, text, parse(text), now, dict(state.data))
+        turn = Turn(session, member, identity, caps, text, parse(text), now, dict(state.data),
+                    kind=inbound.kind)
         pages = turn.data.pop(PAGES, [])
         if pages and turn.parsed.intent == MORE:
             return self._next_page(turn, state, pages, inbound.id)
@@ -93,6 +99,8 @@ class Engine:
                 return decided
         if state.expired:
             return to_menu(Reply("expired"))
+        if not _visible(turn.text) and turn.kind in events.MEDIA_KINDS:
+            return to_menu(Reply("media.received"))
         if not _visible(turn.text):
             return to_menu(Reply("empty"))
         step = STEPS.get(state.flow or "", {}).get(state.step or "")

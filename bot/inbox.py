@@ -17,10 +17,11 @@ from sqlalchemy.engine import Engine as Database
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.capabilities import BY_CHANNEL
+from bot.capabilities import capabilities
 from bot.engine import Engine
 from content.db import session_scope
 from content.models import InboundMessage, OutboundMessage, utcnow
+from services.delivery.status import StatusReport, apply_status
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class Inbox:
                 if claimed.rowcount == 0:
                     return []
                 inbound = session.get(InboundMessage, inbound_id)
-                replies = self.engine.handle(session, inbound, BY_CHANNEL[inbound.channel])
+                replies = self._handle(session, inbound)
                 inbound.status, inbound.processed_at, inbound.error = "processed", utcnow(), None
                 session.add(inbound)
                 return replies
@@ -121,6 +122,13 @@ class Inbox:
             log.exception("processing inbound %s failed", inbound_id)
             self._failed(inbound_id, exc)
             raise
+
+    def _handle(self, session: Session, inbound: InboundMessage) -> list[OutboundMessage]:
+        if inbound.kind == "status":
+            apply_status(session=session, report=StatusReport(**inbound.payload["report"]))
+            return []
+        return self.engine.handle(session, inbound, capabilities(inbound.provider,
+                                                                 inbound.channel))
 
     def _failed(self, inbound_id: int, exc: Exception) -> None:
         with session_scope(self.db) as session:

@@ -27,6 +27,7 @@ class Turn:
     parsed: Parsed
     now: datetime
     data: dict = field(default_factory=dict)
+    kind: str = "text"
 
     @property
     def number(self) -> int | None:

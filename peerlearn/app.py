@@ -12,7 +12,7 @@ from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import PROJECT_ROOT, Settings
 from peerlearn.wiring import Services, build
 from web import simulator
-from webhooks import health
+from webhooks import health, routes
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -24,6 +24,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         stop = asyncio.Event()
         task = None
+        await services.start()
         if settings.run_dispatcher:
             task = asyncio.create_task(services.dispatcher().run(stop))
         try:
@@ -37,6 +38,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app = FastAPI(title="peerlearn", lifespan=lifespan)
     app.state.services = services
     app.include_router(health.make_router(services))
+    app.include_router(routes.make_router(services.inbox, services.adapters,
+                                          settings.public_base_url))
     app.include_router(simulator.make_router(services))
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
     return app

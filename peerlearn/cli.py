@@ -7,13 +7,14 @@ import signal
 
 import typer
 
-from peerlearn import content_cli
-from peerlearn.migrate import DatabaseNotMigrated
+from peerlearn import content_cli, telegram_cli
+from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
 from peerlearn.settings import Settings
 
 app = typer.Typer(help="peerlearn: peer learning for community enterprises, by chat and SMS.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(content_cli.app, name="content")
+app.add_typer(telegram_cli.app, name="telegram")
 
 
 @app.command()
@@ -46,13 +47,44 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
 
 
 @app.command()
-def worker() -> None:
+def worker(share: float = typer.Option(
+        1.0, help="This worker's share of the send rates, e.g. 0.5 with two workers")) -> None:
     """Delivers the outbox (and retries failed inbound messages) until stopped."""
     from peerlearn.wiring import build
     from peerlearn.worker import run_worker
 
     services = build(Settings())
-    asyncio.run(run_worker(services, signals=(signal.SIGINT, signal.SIGTERM)))
+    try:
+        ensure_migrated(services.db)
+    except DatabaseNotMigrated as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    asyncio.run(run_worker(services, share=share, signals=(signal.SIGINT, signal.SIGTERM)))
+
+
+@app.command("broadcast")
+def broadcast_(text: str = typer.Argument(..., help="The message"),
+               lang: str = typer.Option(None, help="Only members reading this language"),
+               country: str = typer.Option(None, help="Only members in this country (KH)"),
+               ) -> None:
+    """Queues one message to every member who agreed to stories (broadcast priority)."""
+    from content.db import make_engine, session_scope
+    from services.broadcast import Audience, TooLong, broadcast
+
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    ensure_migrated(engine)
+    try:
+        with session_scope(engine) as session:
+            queued = broadcast(session=session, text=text,
+                               audience=Audience(lang, country and country.upper()),
+                               sms_budget=settings.sms_segment_budget)
+    except TooLong as exc:
+        typer.echo(f"Not sent: {exc}. Shorten it.", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"{queued} messages queued; the worker sends them after the replies")
 
 
 @app.command()

@@ -43,3 +43,8 @@ class Settings(BaseSettings):
     sms_segment_budget: int = 2
     conversation_ttl_minutes: int = 24 * 60
     run_dispatcher: bool = True
+    # Send rates (messages a second); 0 turns a limit off.
+    telegram_rate: float = 30.0  # overall, Bot API guidance
+    telegram_chat_rate: float = 1.0  # per chat
+    twilio_rate: float = 1.0  # per sender: a long code sends about 1/s; raise it for
+    # short codes, toll-free numbers and messaging services

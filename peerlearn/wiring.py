@@ -14,8 +14,11 @@ from bot.inbox import Inbox
 from content.db import make_engine
 from peerlearn.settings import Settings
 from services.delivery.dispatcher import Dispatcher
-from services.delivery.senders import Sender, SimulatorSender
+from services.delivery.ratelimit import Limit, Limiter
+from services.delivery.senders import Sender
 from services.metrics import registry_for
+from webhooks.channels import registry
+from webhooks.channels.base import Adapter
 
 
 @dataclass
@@ -29,10 +32,18 @@ class Services:
     inbox: Inbox
     metrics: CollectorRegistry
     senders: dict[str, Sender] = field(default_factory=dict)
+    adapters: dict[str, Adapter] = field(default_factory=dict)
 
-    def dispatcher(self) -> Dispatcher:
-        """A dispatcher over this process's senders."""
-        return Dispatcher(self.db, self.senders)
+    def dispatcher(self, share: float = 1.0) -> Dispatcher:
+        """A dispatcher over this process's senders, with `share` of the send rates."""
+        return Dispatcher(self.db, self.senders, limiter=Limiter(limits(self.settings, share)))
+
+    async def start(self) -> None:
+        """Connects to providers that need it (Telegram learns its username)."""
+        telegram = self.senders.get("telegram")
+        if telegram is not None:
+            username = await telegram.start()
+            self.adapters["/webhooks/telegram"].username = username
 
     async def aclose(self) -> None:
         """Closes provider clients and the database pool."""
@@ -46,5 +57,16 @@ def build(settings: Settings, db: Database | None = None) -> Services:
     db = db or make_engine(settings.database_url)
     catalog = Catalog.load()
     engine = Engine(catalog, ttl=timedelta(minutes=settings.conversation_ttl_minutes))
-    senders: dict[str, Sender] = {"simulator": SimulatorSender()}
-    return Services(settings, db, catalog, engine, Inbox(db, engine), registry_for(db), senders)
+    return Services(settings, db, catalog, engine, Inbox(db, engine), registry_for(db),
+                    registry.senders(settings), registry.adapters(settings))
+
+
+def limits(settings: Settings, share: float = 1.0) -> dict[str, Limit]:
+    """Send rates per provider, divided by `share` when several workers split them."""
+    def part(rate: float | None) -> float | None:
+        return rate * share if rate else None
+
+    return {
+        "telegram": Limit(part(settings.telegram_rate), part(settings.telegram_chat_rate)),
+        "twilio": Limit(part(settings.twilio_rate), None),
+    }

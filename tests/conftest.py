@@ -20,6 +20,7 @@ from peerlearn.migrate import upgrade
 from peerlearn.settings import BUNDLED_PACKS, Settings
 from peerlearn.wiring import Services, build
 
+pytest_plugins = ["tests.support.fixtures"]
 CONTENT_TABLES = ("faq", "snippet", "practicetranslation", "practice")
 
 
@@ -101,3 +102,4 @@ def empty_store(db) -> Iterator[Engine]:
     yield db
     clear(db, keep_content=False)
     load_bundled(db)
+

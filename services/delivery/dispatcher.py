@@ -1,8 +1,10 @@
-"""The outbox dispatcher: claims due rows, checks opt-out, sends, records the outcome.
+"""The outbox dispatcher: claims due rows, checks opt-out and rates, sends, records.
 
 Claiming writes a fresh claim token into the rows (with `FOR UPDATE SKIP LOCKED` on
 PostgreSQL), so two workers never hold the same row; a row whose worker died is
 released when its lease runs out. Replies (priority 0) go before broadcasts (1).
+Rows for one recipient are sent in order, recipients in parallel; a recipient over
+its rate is put back with a later due time instead of holding up the batch.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import logging
 import random
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -22,7 +25,8 @@ from sqlmodel import Session, select
 from content.db import is_sqlite, session_scope
 from content.models import Identity, OutboundMessage, utcnow
 from services.delivery.outbox import ALLOWED_WHEN_OPTED_OUT
-from services.delivery.senders import Rejected, RetryLater, Sender, SendResult
+from services.delivery.ratelimit import Limiter
+from services.delivery.senders import Rejected, RetryLater, Sender
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -34,8 +38,9 @@ class Dispatcher:
 
     db: Database
     senders: dict[str, Sender]
+    limiter: Limiter = field(default_factory=lambda: Limiter({}))
     worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    batch: int = 100
+    batch: int = 200
     lease: timedelta = timedelta(minutes=2)
 
     def claim(self) -> list[OutboundMessage]:
@@ -67,8 +72,21 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Claims and sends one batch; returns how many rows it handled."""
         rows = await asyncio.to_thread(self.claim)
+        if not rows:
+            return 0
+        outcomes: dict[int, dict] = {}
+        blocked = await asyncio.to_thread(self._opted_out, rows)
+        by_recipient: dict[int, list[OutboundMessage]] = defaultdict(list)
         for row in rows:
-            await self.deliver(row)
+            if row.identity_id in blocked and row.purpose not in ALLOWED_WHEN_OPTED_OUT:
+                outcomes[row.id] = {"status": "suppressed", "error_code": "opted-out"}
+            else:
+                by_recipient[row.identity_id].append(row)
+        try:
+            await asyncio.gather(*(self._send_in_order(group, outcomes)
+                                   for group in by_recipient.values()))
+        finally:  # cancelled or not, what was sent is recorded and the rest released
+            await asyncio.to_thread(self._record, rows, outcomes)
         return len(rows)
 
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
@@ -85,55 +103,58 @@ class Dispatcher:
                 except TimeoutError:
                     pass
 
-    async def deliver(self, row: OutboundMessage) -> None:
-        """Sends one claimed row unless its identity opted out."""
-        if await asyncio.to_thread(self._opted_out, row):
-            await asyncio.to_thread(self._finish, row.id, status="suppressed",
-                                    error_code="opted-out")
-            return
+    async def _send_in_order(self, group: list[OutboundMessage], outcomes: dict) -> None:
+        for i, row in enumerate(group):
+            wait = self.limiter.recipient(row.provider, row.address)
+            if wait > 0:  # over the recipient's rate: this row and the rest come back later
+                later = utcnow() + timedelta(seconds=wait)
+                for waiting in group[i:]:
+                    outcomes[waiting.id] = {"status": "queued", "next_attempt_at": later,
+                                            "attempts": waiting.attempts - 1}
+                return
+            await self.limiter.overall(row.provider)
+            outcomes[row.id] = await self._send(row)
+
+    async def _send(self, row: OutboundMessage) -> dict:
         try:
-            result: SendResult = await self.senders[row.provider].send(row)
+            result = await self.senders[row.provider].send(row)
         except RetryLater as exc:
-            await asyncio.to_thread(self._retry, row, exc)
+            return self._retry(row, exc)
         except Rejected as exc:
-            await asyncio.to_thread(self._reject, row, exc)
+            return {"status": "dead", "error_code": exc.code, "error": str(exc),
+                    "_opt_out": exc.opt_out}
         except Exception as exc:  # an unknown failure is treated as worth retrying
             log.exception("send of outbox row %s failed", row.id)
-            await asyncio.to_thread(self._retry, row, RetryLater(None, "error", str(exc)))
-        else:
-            await asyncio.to_thread(self._finish, row.id, status=result.status,
-                                    provider_id=result.provider_id, sent_at=utcnow(),
-                                    billed_segments=result.segments)
+            return self._retry(row, RetryLater(None, "error", str(exc)))
+        return {"status": result.status, "provider_id": result.provider_id,
+                "sent_at": utcnow(), "billed_segments": result.segments,
+                "error_code": None, "error": None}
 
-    def _opted_out(self, row: OutboundMessage) -> bool:
-        if row.purpose in ALLOWED_WHEN_OPTED_OUT:
-            return False
-        with Session(self.db) as session:
-            return bool(session.exec(select(Identity.opted_out)
-                                     .where(Identity.id == row.identity_id)).first())
-
-    def _finish(self, row_id: int, **values) -> None:
-        with session_scope(self.db) as session:
-            session.exec(update(OutboundMessage).where(OutboundMessage.id == row_id)
-                         .values(claimed_by=None, updated_at=utcnow(), **values))
-
-    def _retry(self, row: OutboundMessage, exc: RetryLater) -> None:
+    def _retry(self, row: OutboundMessage, exc: RetryLater) -> dict:
         if row.attempts >= MAX_ATTEMPTS:
-            self._finish(row.id, status="dead", error_code=exc.code, error=str(exc))
-            return
+            return {"status": "dead", "error_code": exc.code, "error": str(exc)}
         backoff = exc.delay if exc.delay is not None else min(300.0, 2.0 ** row.attempts)
         delay = backoff + random.uniform(0, backoff * 0.25)  # jitter spreads retries
-        self._finish(row.id, status="queued", error_code=exc.code, error=str(exc),
-                     next_attempt_at=utcnow() + timedelta(seconds=delay))
+        return {"status": "queued", "error_code": exc.code, "error": str(exc),
+                "next_attempt_at": utcnow() + timedelta(seconds=delay)}
 
-    def _reject(self, row: OutboundMessage, exc: Rejected) -> None:
+    def _opted_out(self, rows: list[OutboundMessage]) -> set[int]:
+        ids = {row.identity_id for row in rows}
+        with Session(self.db) as session:
+            return set(session.exec(select(Identity.id).where(
+                Identity.id.in_(ids), Identity.opted_out)))
+
+    def _record(self, rows: list[OutboundMessage], outcomes: dict[int, dict]) -> None:
+        now = utcnow()
         with session_scope(self.db) as session:
-            session.exec(update(OutboundMessage).where(OutboundMessage.id == row.id)
-                         .values(status="dead", claimed_by=None, error_code=exc.code,
-                                 error=str(exc), updated_at=utcnow()))
-            if exc.opt_out:
-                session.exec(update(Identity).where(Identity.id == row.identity_id)
-                             .values(opted_out=True, opted_out_at=utcnow()))
+            for row in rows:
+                values = dict(outcomes.get(row.id) or {"status": "queued",
+                                                       "attempts": row.attempts - 1})
+                if values.pop("_opt_out", False):
+                    session.exec(update(Identity).where(Identity.id == row.identity_id)
+                                 .values(opted_out=True, opted_out_at=now))
+                session.exec(update(OutboundMessage).where(OutboundMessage.id == row.id)
+                             .values(claimed_by=None, updated_at=now, **values))
 
     def _release_expired(self, session: Session, now) -> None:
         session.exec(update(OutboundMessage)

@@ -7,10 +7,38 @@ function who() {
   return { channel: $("channel").value, address: $("address").value.trim() };
 }
 
+// Telegram replies are HTML (parse_mode HTML); show its formatting tags, nothing else.
+const TELEGRAM_TAGS = new Set(["B", "STRONG", "I", "EM", "U", "INS", "S", "STRIKE", "DEL",
+                               "CODE", "PRE"]);
+
+function telegramHtml(target, html) {
+  const copy = (from, to) => {
+    for (const node of from.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        to.appendChild(document.createTextNode(node.textContent));
+      } else if (node.nodeType === Node.ELEMENT_NODE) {
+        const tag = TELEGRAM_TAGS.has(node.tagName) ? document.createElement(node.tagName) : null;
+        copy(node, tag || to);
+        if (tag) to.appendChild(tag);
+      }
+    }
+  };
+  copy(new DOMParser().parseFromString(html, "text/html").body, target);
+}
+
 function bubble(message) {
   const div = document.createElement("div");
   div.className = `msg ${message.direction}`;
-  div.textContent = message.text === "" ? "(empty message)" : message.text;
+  const text = document.createElement("span");
+  text.className = "text";
+  if (message.text === "") {
+    text.textContent = "(empty message)";
+  } else if (message.direction === "out" && who().channel === "telegram") {
+    telegramHtml(text, message.text);
+  } else {
+    text.textContent = message.text;
+  }
+  div.appendChild(text);
   if (message.direction === "out") {
     for (const row of message.buttons || []) {
       const line = document.createElement("div");

@@ -1,0 +1,56 @@
+"""Broadcasts: one text to many members, at broadcast priority, through the outbox.
+
+Only members who finished onboarding and agreed to receive stories are included, and
+only identities that have not opted out; the dispatcher checks opt-out again at send
+time, so a STOP that arrives after queueing still wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from content.models import Identity, Member
+from content.models.messages import PRIORITY_BROADCAST
+from services.delivery.outbox import queue
+from services.delivery.parts import Part
+from services.sms import count, gsm_friendly
+
+SMS_CHANNELS = frozenset({"sms"})
+
+
+class TooLong(ValueError):
+    """The text does not fit a member's SMS segment budget."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who gets the broadcast: everyone, or one language and/or country."""
+
+    language: str | None = None
+    country: str | None = None
+
+
+def broadcast(*, session: Session, text: str, audience: Audience = Audience(),
+              sms_budget: int = 2) -> int:
+    """Queues the text for every reachable member of the audience; returns how many."""
+    sms_text = gsm_friendly(text)
+    info = count(sms_text)
+    if info.segments > sms_budget:
+        raise TooLong(f"{info.segments} SMS segments ({info.encoding}); "
+                      f"the budget is {sms_budget}")
+    query = select(Identity).join(Member, Member.id == Identity.member_id).where(
+        Member.onboarded_at.is_not(None), Member.consent_stories, Identity.opted_out.is_(False))
+    if audience.language:
+        query = query.where(Member.language == audience.language)
+    if audience.country:
+        query = query.where(Member.country == audience.country)
+    queued = 0
+    for identity in session.exec(query):
+        part = Part(sms_text, segments=info.segments, encoding=info.encoding) \
+            if identity.channel in SMS_CHANNELS else Part(text)
+        queue(session=session, identity=identity, parts=[part], priority=PRIORITY_BROADCAST,
+              purpose="broadcast")
+        queued += 1
+    return queued

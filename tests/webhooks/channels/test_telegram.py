@@ -1,0 +1,152 @@
+"""Telegram webhook: (label, update, secret, status, stored, processed, replies, answer)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.support.live import SECRET
+
+CHAT = 424242
+_ids = itertools.count(1000)
+USER = {"id": CHAT, "is_bot": False, "first_name": "Sokha"}
+PRIVATE = {"id": CHAT, "type": "private", "first_name": "Sokha"}
+GROUP = {"id": -100777, "type": "supergroup", "title": "Rice savers"}
+
+
+def message(chat=PRIVATE, **fields) -> dict:
+    return {"update_id": next(_ids), "message": {"message_id": next(_ids), "date": 1,
+                                                 "chat": chat, "from": USER, **fields}}
+
+
+def command(text: str, chat=PRIVATE) -> dict:
+    name = text.split()[0]
+    return message(chat, text=text,
+                   entities=[{"type": "bot_command", "offset": 0, "length": len(name)}])
+
+
+def member_update(status: str) -> dict:
+    bot = {"id": 123456, "is_bot": True, "first_name": "peerlearn"}
+    return {"update_id": next(_ids), "my_chat_member": {
+        "chat": PRIVATE, "from": USER, "date": 1,
+        "old_chat_member": {"status": "member", "user": bot},
+        "new_chat_member": {"status": status, "user": bot, "until_date": 0}}}
+
+
+@dataclass
+class Incoming:
+    label: str
+    update: dict | bytes
+    secret: str | None = SECRET
+    status: int = 200
+    stored: int = 1
+    kind: str | None = "text"
+    processed: bool = True
+    replies: bool = True
+    answer: dict = field(default_factory=dict)
+    repeat: int = 1
+
+
+CALLBACK = {"update_id": 5001, "callback_query": {
+    "id": "cbq-1", "from": USER, "chat_instance": "ci", "data": "1",
+    "message": {"message_id": 9, "date": 1, "chat": PRIVATE, "text": "menu"}}}
+
+CASES = [
+    Incoming("private text", message(text="hi")),
+    Incoming("same update twice", message(text="hi"), repeat=2),
+    Incoming("no secret", message(text="hi"), secret=None, status=403, stored=0),
+    Incoming("wrong secret", message(text="hi"), secret="nope", status=403, stored=0),
+    Incoming("secret of another length", message(text="hi"), secret=SECRET + "x",
+             status=403, stored=0),
+    Incoming("not JSON", b"{not json", status=400, stored=0),
+    Incoming("JSON that is not an update", b"[1, 2]", status=400, stored=0),
+    Incoming("/start", command("/start")),
+    Incoming("/start with a deep link", command("/start practice-sri-cambodia")),
+    Incoming("button press", CALLBACK, kind="callback",
+             answer={"method": "answerCallbackQuery", "callback_query_id": "cbq-1"}),
+    Incoming("edited message", {"update_id": 5002, "edited_message": {
+        "message_id": 3, "date": 1, "edit_date": 2, "chat": PRIVATE, "from": USER,
+        "text": "hello again"}}, kind="edited", processed=False, replies=False),
+    Incoming("photo", message(photo=[{"file_id": "f1", "file_unique_id": "u1",
+                                      "width": 90, "height": 90}]), kind="photo"),
+    Incoming("photo with caption", message(caption="our dryer", photo=[
+        {"file_id": "f2", "file_unique_id": "u2", "width": 90, "height": 90}]), kind="photo"),
+    Incoming("voice", message(voice={"file_id": "v", "file_unique_id": "v", "duration": 3}),
+             kind="voice"),
+    Incoming("contact", message(contact={"phone_number": "+85512345678",
+                                         "first_name": "S", "user_id": CHAT}), kind="contact"),
+    Incoming("location", message(location={"latitude": 11.1, "longitude": 105.8}),
+             kind="location"),
+    Incoming("sticker", message(sticker={"file_id": "s", "file_unique_id": "s", "width": 1,
+                                         "height": 1, "is_animated": False,
+                                         "is_video": False, "type": "regular"}),
+             kind="sticker"),
+    Incoming("group chatter", message(GROUP, text="good morning"), processed=False,
+             replies=False),
+    Incoming("group command for us", command("/help@peerlearn_test_bot", GROUP)),
+    Incoming("group command for everyone", command("/help", GROUP)),
+    Incoming("group command for another bot", command("/help@other_bot", GROUP),
+             processed=False, replies=False),
+    Incoming("blocked the bot", member_update("kicked"), kind="blocked", replies=False),
+    Incoming("unknown update kind", {"update_id": 5003, "future_kind": {"x": 1}},
+             kind="other", processed=False, replies=False),
+    Incoming("known kind PTB cannot read", {"update_id": 5004, "chat_boost": {"x": 1}},
+             kind="other", processed=False, replies=False),
+    Incoming("update_id is not a number", {"update_id": "7", "message": {}}, status=400,
+             stored=0),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.label for c in CASES])
+def test_telegram_webhook(live, case):
+    for _ in range(case.repeat):
+        if isinstance(case.update, bytes):
+            response = live.client.post("/webhooks/telegram", content=case.update, headers={
+                "X-Telegram-Bot-Api-Secret-Token": case.secret,
+                "Content-Type": "application/json"})
+        else:
+            response = live.post_telegram(case.update, case.secret)
+        assert response.status_code == case.status, response.text
+    stored = live.inbound()
+    assert len(stored) == case.stored
+    if not stored:
+        assert live.outbound() == [] and live.telegram.sent() == []
+        return
+    assert stored[0].kind == case.kind and stored[0].provider == "telegram"
+    assert stored[0].provider_key.startswith("123456:")
+    assert stored[0].status == ("processed" if case.processed else "ignored")
+    if case.answer:
+        assert response.json() == case.answer
+    live.dispatch()
+    sent = live.telegram.sent()
+    assert bool(sent) == case.replies, sent
+    assert len(live.outbound()) == len(sent)  # processed once, even when repeated
+    chat = str(stored[0].address)
+    assert all(str(call["chat_id"]) == chat for call in sent)
+
+
+def test_blocking_opts_out_and_nothing_more_is_sent(live):
+    live.post_telegram(message(text="hi"))
+    live.dispatch()
+    assert len(live.telegram.sent()) == 2  # the welcome and the language list
+    live.post_telegram(message(text="1"))  # answered, but blocked before it goes out
+    live.post_telegram(member_update("kicked"))
+    assert live.identity("telegram", str(CHAT)).opted_out
+    live.post_telegram(message(text="hi"))
+    live.dispatch()
+    assert len(live.telegram.sent()) == 2
+    assert {row.status for row in live.outbound()[2:]} == {"suppressed"}
+
+
+def test_deep_link_opens_the_practice_for_an_onboarded_member(live):
+    for text in ["hi", "1", "1", "1", "1", "1"]:
+        live.post_telegram(message(text=text))
+    live.post_telegram(command("/start practice-sri-cambodia"))
+    live.dispatch()
+    last = live.telegram.sent()[-1]
+    assert "Rice Intensification" in last["text"] or "SRI" in last["text"]
+    assert last["parse_mode"] == "HTML"
+    keyboard = last["reply_markup"]["inline_keyboard"]
+    assert {"text": "More", "callback_data": "1"} in keyboard[0]

@@ -1,0 +1,1 @@
+"""Provider adapters: one file per channel, one line each in `registry.py`."""

@@ -1,0 +1,177 @@
+"""Telegram through python-telegram-bot, used only as the transport.
+
+Updates are parsed with PTB's `Update.de_json`; the dialog stays in our engine.
+Callback queries are answered in the webhook's own HTTP response (the Bot API allows
+one method call there), so a button stops spinning without an extra request.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from fastapi import Response
+from fastapi.responses import JSONResponse
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.inbox import InboundItem, Received
+from content.models import OutboundMessage
+from services.delivery.senders import Rejected, RetryLater, SendResult
+from webhooks.channels.base import Incoming, Malformed
+
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+UPDATE_KINDS = ["message", "edited_message", "callback_query", "my_chat_member"]
+MEDIA = ("photo", "voice", "audio", "video", "document", "sticker", "location", "contact")
+
+
+def make_bot(token: str, api_base: str) -> Bot:
+    """A PTB Bot whose requests go to `{api_base}/bot{token}/{method}`."""
+    return Bot(token, base_url=f"{api_base.rstrip('/')}/bot",
+               request=HTTPXRequest(connection_pool_size=64))
+
+
+class TelegramAdapter:
+    """`POST /webhooks/telegram`: secret header, Update JSON, stored per bot and update."""
+
+    name = "telegram"
+
+    def __init__(self, token: str, secret: str | None, username: str | None = None):
+        self.bot_id = token.split(":", 1)[0]
+        self.secret = secret
+        self.username = username  # learnt from getMe at start-up
+
+    def verify(self, request: Incoming) -> bool:
+        """The secret header must match, compared in constant time."""
+        given = request.headers.get(SECRET_HEADER, "")
+        return bool(self.secret) and hmac.compare_digest(given.encode(), self.secret.encode())
+
+    def parse(self, request: Incoming) -> list[InboundItem]:
+        """One item per update; unknown kinds are stored without processing."""
+        try:
+            data = json.loads(request.body)
+        except ValueError as exc:
+            raise Malformed(f"not JSON: {exc}") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise Malformed("not an Update object (no integer update_id)")
+        try:
+            update = Update.de_json(data, None)
+        except Exception:  # a kind this PTB reads differently: keep it, answer 200
+            return [InboundItem(provider="telegram", channel="telegram", address="",
+                                provider_key=f"{self.bot_id}:{data['update_id']}",
+                                kind="other", payload=data, process=False)]
+        return [self.item(update, data)]
+
+    def item(self, update: Update, data: dict) -> InboundItem:
+        """The inbound item for one update (also used by long polling)."""
+        key = f"{self.bot_id}:{update.update_id}"
+
+        def make(address, text="", kind="text", process=True) -> InboundItem:
+            return InboundItem(provider="telegram", channel="telegram", address=str(address),
+                               provider_key=key, text=text, kind=kind, payload=data,
+                               process=process)
+
+        if update.callback_query:
+            query = update.callback_query
+            chat = query.message.chat.id if query.message else query.from_user.id
+            return make(chat, query.data or "", "callback")
+        if update.my_chat_member:
+            status = update.my_chat_member.new_chat_member.status
+            kind = "blocked" if status in ("kicked", "left") else "unblocked"
+            private = update.my_chat_member.chat.type == "private"
+            return make(update.my_chat_member.chat.id, "", kind, process=private)
+        if update.edited_message:  # the original was answered; an edit is only kept
+            return make(update.edited_message.chat.id, update.edited_message.text or "",
+                        "edited", process=False)
+        if update.message:
+            return self._message(update.message, make)
+        return make(update.effective_chat.id if update.effective_chat else "", "", "other",
+                    process=False)
+
+    def _message(self, message: Message, make) -> InboundItem:
+        text = message.text or message.caption or ""
+        kind = next((name for name in MEDIA if getattr(message, name)), "text")
+        if message.chat.type != "private":
+            return make(message.chat.id, text, kind, process=self._addressed(text))
+        if kind == "contact":
+            contact = message.contact
+            own = bool(message.from_user and contact.user_id == message.from_user.id)
+            item = make(message.chat.id, text, kind)
+            item.payload.update(phone=contact.phone_number, own=own)
+            return item
+        return make(message.chat.id, text, kind)
+
+    def _addressed(self, text: str) -> bool:
+        """In a group, only a command for this bot (`/help` or `/help@our_bot`)."""
+        if not text.startswith("/"):
+            return False
+        command = text.split()[0]
+        return "@" not in command or (
+            self.username is not None
+            and command.split("@", 1)[1].lower() == self.username.lower())
+
+    def acknowledge(self, items: list[InboundItem], results: list[Received]) -> Response:
+        """200; a callback query is answered in the response body."""
+        for item in items:
+            if item.kind == "callback":
+                query = item.payload.get("callback_query", {})
+                return JSONResponse({"method": "answerCallbackQuery",
+                                     "callback_query_id": query.get("id")})
+        return JSONResponse({})
+
+
+class TelegramSender:
+    """Sends outbox rows with PTB; maps Bot API errors to retry or reject."""
+
+    provider = "telegram"
+
+    def __init__(self, bot: Bot):
+        self.bot = bot
+        self.username: str | None = None
+
+    async def start(self) -> str | None:
+        """Opens the connection pool and learns the bot's username (getMe); if Telegram
+        cannot be reached now, the first send tries again."""
+        try:
+            await self.bot.initialize()
+        except TelegramError:
+            return None
+        self.username = self.bot.username
+        return self.username
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        """sendMessage with HTML markup and our buttons as an inline keyboard."""
+        if self.username is None:
+            try:
+                await self.bot.initialize()
+                self.username = self.bot.username
+            except TelegramError as exc:
+                raise RetryLater(None, "network", str(exc)) from exc
+        markup = None
+        if message.buttons:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(b["text"], callback_data=b["data"])
+                                            for b in row] for row in message.buttons])
+        try:
+            sent = await self.bot.send_message(chat_id=int(message.address), text=message.text,
+                                               parse_mode="HTML", reply_markup=markup)
+        except RetryAfter as exc:
+            raise RetryLater(_seconds(exc.retry_after), "429", str(exc)) from exc
+        except Forbidden as exc:  # blocked by the user, kicked from the group
+            raise Rejected("403", str(exc), opt_out=True) from exc
+        except BadRequest as exc:  # chat not found, bad markup: sending again won't help
+            raise Rejected("400", str(exc)) from exc
+        except InvalidToken as exc:  # a configuration error: keep the rows for a while
+            raise RetryLater(300, "401", str(exc)) from exc
+        except TelegramError as exc:  # network trouble, timeouts, 5xx
+            raise RetryLater(None, "network", str(exc)) from exc
+        return SendResult(provider_id=str(sent.message_id), status="sent")
+
+    async def close(self) -> None:
+        """Closes the connection pool."""
+        await self.bot.shutdown()
+
+
+def _seconds(retry_after) -> float:
+    return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") \
+        else float(retry_after)

@@ -1,0 +1,154 @@
+"""Twilio SMS (and WhatsApp through Twilio): signed form webhooks in, REST sends out.
+
+The signature is checked with twilio's RequestValidator over PUBLIC_BASE_URL + path
+(+ query) and every posted field: behind a reverse proxy the URL this server sees is
+not the one Twilio signed. Replies go through the outbox, so the TwiML answer is empty.
+Sends use twilio's async HTTP client; the default one would block the event loop.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from fastapi import Response
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.inbox import InboundItem, Received
+from content.models import OutboundMessage
+from services.delivery.senders import Rejected, RetryLater, SendResult
+from services.delivery.status import StatusReport
+from services.phones import to_e164
+from webhooks.channels.base import Incoming, Malformed
+
+WHATSAPP = "whatsapp:"
+# Twilio error codes that mean "never again" for this recipient.
+FINAL = {"21211": "invalid number", "21214": "not reachable", "21610": "opted out",
+         "21612": "cannot route", "21614": "not a mobile number", "21408": "no permission",
+         "63016": "outside the WhatsApp session window"}
+OPT_OUT = frozenset({"21610"})
+EMPTY_TWIML = str(MessagingResponse())
+
+
+def _identity(raw: str) -> tuple[str, str]:
+    """('sms' | 'whatsapp', E.164 address) from a Twilio From/To value."""
+    channel = "whatsapp" if raw.startswith(WHATSAPP) else "sms"
+    number = raw.removeprefix(WHATSAPP)
+    return channel, to_e164(number) or number
+
+
+class TwilioAdapter:
+    """Inbound SMS/MMS/WhatsApp (`/webhooks/twilio/sms`) or status callbacks (`/status`)."""
+
+    def __init__(self, auth_token: str | None, *, status: bool = False):
+        self.validator = RequestValidator(auth_token) if auth_token else None
+        self.status = status
+        self.name = "twilio status" if status else "twilio"
+
+    def verify(self, request: Incoming) -> bool:
+        """X-Twilio-Signature over the public URL and every posted field."""
+        signature = request.headers.get("x-twilio-signature")
+        if self.validator is None or not signature:
+            return False
+        return self.validator.validate(request.url, request.form, signature)
+
+    def parse(self, request: Incoming) -> list[InboundItem]:
+        """One message (with any MMS media) or one status report."""
+        form = request.form
+        sid = form.get("MessageSid") or form.get("SmsSid")
+        if not sid:
+            raise Malformed("no MessageSid")
+        if self.status:
+            return [self._status(form, sid)]
+        sender = form.get("From")
+        if not sender:
+            raise Malformed("no From")
+        channel, address = _identity(sender)
+        count = min(int(form["NumMedia"]), 10) if _digits(form, "NumMedia") else 0
+        media = [{"url": form.get(f"MediaUrl{i}"), "type": form.get(f"MediaContentType{i}")}
+                 for i in range(count)]
+        kind = "media" if media else "text"
+        return [InboundItem(provider="twilio", channel=channel, address=address,
+                            provider_key=sid, text=form.get("Body", ""), kind=kind,
+                            payload={"form": form, "media": media})]
+
+    def _status(self, form: dict, sid: str) -> InboundItem:
+        status = form.get("MessageStatus") or form.get("SmsStatus") or ""
+        report = StatusReport(provider="twilio", provider_id=sid, status=status,
+                              error_code=form.get("ErrorCode") or None,
+                              segments=int(form["NumSegments"]) if _digits(form, "NumSegments")
+                              else None)
+        channel, address = _identity(form.get("To", ""))
+        return InboundItem(provider="twilio", channel=channel, address=address,
+                           provider_key=f"status:{sid}:{status}:{form.get('ErrorCode', '')}",
+                           kind="status", payload={"form": form, "report": vars(report)})
+
+    def acknowledge(self, items: list[InboundItem], results: list[Received]) -> Response:
+        """Empty TwiML for messages (replies go through the outbox), empty for status."""
+        if self.status:
+            return Response(status_code=204)
+        return Response(EMPTY_TWIML, media_type="application/xml")
+
+
+def _digits(form: dict, key: str) -> bool:
+    return str(form.get(key, "")).isdigit()
+
+
+class TwilioSender:
+    """Sends outbox rows with twilio's REST client over its async HTTP client."""
+
+    provider = "twilio"
+
+    def __init__(self, *, account_sid: str, auth_token: str, sender: str | None,
+                 messaging_service_sid: str | None, status_callback: str | None,
+                 api_base: str | None = None):
+        self.credentials, self.api_base = (account_sid, auth_token), api_base
+        self.sender, self.service = sender, messaging_service_sid
+        self.status_callback = status_callback
+        self.http: AsyncTwilioHttpClient | None = None
+        self.client: Client | None = None
+
+    def _connect(self) -> Client:
+        """The REST client, made inside the running event loop (aiohttp needs one)."""
+        if self.client is None:
+            self.http = AsyncTwilioHttpClient()
+            self.client = Client(*self.credentials, http_client=self.http)
+            if self.api_base:
+                self.client.api.base_url = self.api_base.rstrip("/")
+        return self.client
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        """Messages.create; 429 and 5xx are retried, final error codes are not."""
+        prefix = WHATSAPP if message.channel == "whatsapp" else ""
+        kwargs = {"to": prefix + message.address, "body": message.text}
+        if self.service:
+            kwargs["messaging_service_sid"] = self.service
+        else:
+            kwargs["from_"] = prefix + (self.sender or "")
+        if self.status_callback:
+            kwargs["status_callback"] = self.status_callback
+        try:
+            sent = await self._connect().messages.create_async(**kwargs)
+        except TwilioRestException as exc:
+            raise _classify(exc) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise RetryLater(None, "network", str(exc)) from exc
+        segments = int(sent.num_segments) if str(sent.num_segments or "").isdigit() else None
+        return SendResult(provider_id=sent.sid, status="accepted", segments=segments)
+
+    async def close(self) -> None:
+        """Closes the aiohttp session."""
+        if self.http is not None:
+            await self.http.close()
+            self.http = self.client = None
+
+
+def _classify(exc: TwilioRestException) -> Exception:
+    code = str(exc.code or "")
+    if exc.status == 429 or exc.status >= 500:
+        return RetryLater(None, str(exc.status), exc.msg)
+    if code in FINAL or exc.status in (400, 404):
+        return Rejected(code or str(exc.status), FINAL.get(code, exc.msg), opt_out=code in OPT_OUT)
+    return RetryLater(None, code or str(exc.status), exc.msg)

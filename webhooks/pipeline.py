@@ -1,0 +1,63 @@
+"""The one route pipeline every provider webhook goes through.
+
+verify -> parse -> store every item (5xx if that fails: the provider must retry, since
+nothing unstored may be acknowledged) -> process (a failure is recorded on the stored
+row for the worker to retry, and the provider still gets its 2xx) -> acknowledge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import parse_qsl
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
+
+from bot.inbox import Inbox, Received
+from webhooks.channels.base import Adapter, Incoming, Malformed
+
+log = logging.getLogger(__name__)
+FORM = "application/x-www-form-urlencoded"
+
+
+async def incoming(request: Request, public_base_url: str) -> Incoming:
+    """The request as the provider sent it, with the URL it addressed (behind a proxy the
+    URL this server sees is not the one the provider signed)."""
+    body = await request.body()
+    form: dict[str, str] = {}
+    if request.headers.get("content-type", "").startswith(FORM):
+        form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    url = public_base_url.rstrip("/") + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    return Incoming(url=url, headers=headers, body=body, form=form)
+
+
+async def handle(adapter: Adapter, inbox: Inbox, request: Incoming) -> Response:
+    """Runs one webhook request through the pipeline."""
+    if not adapter.verify(request):
+        return JSONResponse({"error": "forbidden"}, status_code=403)
+    try:
+        items = adapter.parse(request)
+    except Malformed as exc:
+        return JSONResponse({"error": f"malformed {adapter.name} request: {exc}"},
+                            status_code=400)
+    stored: list[tuple[int, bool]] = []
+    try:
+        for item in items:
+            stored.append(await asyncio.to_thread(inbox.store, item))
+    except Exception:
+        log.exception("could not store a %s message", adapter.name)
+        return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
+    results = []
+    for item, (inbound_id, created) in zip(items, stored, strict=True):
+        replies = []
+        if created and item.process:
+            try:
+                replies = await asyncio.to_thread(inbox.process, inbound_id)
+            except Exception:  # kept as failed on its row; the worker retries it
+                pass
+        results.append(Received(inbound_id, not created, replies))
+    return adapter.acknowledge(items, results)
