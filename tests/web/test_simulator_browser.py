@@ -1,0 +1,196 @@
+"""The simulator in a real browser: the project's "done when" walk-through.
+
+The app runs under uvicorn in a background thread (with the outbox dispatcher on);
+Playwright's sync API drives Debian's chromium from the test thread.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from peerlearn.app import create_app
+from tests.support.server import serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+KHMER = re.compile(r"[\u1780-\u17ff]")
+TIMEOUT_MS = 15_000
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+
+
+@pytest.fixture
+def base_url(settings, services) -> Iterator[str]:
+    """The app served on a free local port, dispatcher running; stopped afterwards."""
+    live = settings.model_copy(update={"run_dispatcher": True})
+    services.settings = live
+    with serving(create_app(live, services)) as url:
+        yield url
+
+
+@pytest.fixture
+def page(base_url) -> Iterator:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context(base_url=base_url,
+                                          viewport={"width": 900, "height": 1000})
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            yield page
+            assert errors == [], f"JavaScript errors: {errors}"
+        finally:
+            browser.close()
+
+
+READ_OUT = """() => [...document.querySelectorAll('#chat .msg.out')].map(el => ({
+  text: (el.querySelector('.text') || el.firstChild).textContent,
+  bold: [...el.querySelectorAll('.text b')].map(b => b.textContent),
+  meta: el.querySelector('.meta') ? el.querySelector('.meta').textContent : null,
+  buttons: [...el.querySelectorAll('.buttons button')].map(b => b.textContent),
+}))"""
+
+
+def out_bubbles(page) -> list[dict]:
+    return page.evaluate(READ_OUT)
+
+
+def await_replies(page, before: int, said: str) -> list[dict]:
+    """Waits until the bot's replies to one message are shown; returns them."""
+    try:
+        page.wait_for_function("n => document.querySelectorAll('#chat .msg.out').length > n",
+                               arg=before)
+    except Exception as exc:  # a timeout: say what the page showed instead
+        raise AssertionError(f"no reply to {said!r}; error line: "
+                             f"{page.locator('#error').text_content()!r}") from exc
+    assert page.locator("#error").text_content() == "", f"after {said!r}"
+    return out_bubbles(page)[before:]
+
+
+def type_message(page, text: str) -> list[dict]:
+    """Types a message into the compose box, sends it, returns the replies shown."""
+    before = len(out_bubbles(page))
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+    replies = await_replies(page, before, text)
+    assert page.input_value("#text") == ""
+    return replies
+
+
+def click_button(page, label: str) -> list[dict]:
+    """Clicks a rendered reply button by its exact text; returns the replies shown."""
+    before = len(out_bubbles(page))
+    exact = re.compile(f"^{re.escape(label)}$")
+    page.locator("#chat .msg.out .buttons button", has_text=exact).last.click()
+    replies = await_replies(page, before, label)
+    assert page.locator("#chat .msg.in").last.text_content() != ""
+    return replies
+
+
+def joined(replies: list[dict]) -> str:
+    return "\n".join(r["text"] for r in replies)
+
+
+def open_simulator(page) -> None:
+    with page.expect_response(lambda r: "/simulator/api/messages?" in r.url) as loaded:
+        page.goto("/")
+    assert loaded.value.ok
+    assert page.url.endswith("/simulator")
+    assert page.title() == "peerlearn simulator"
+
+
+def test_sms_then_telegram_walkthrough(page, tmp_path):
+    open_simulator(page)
+    assert page.input_value("#channel") == "sms"
+    page.fill("#address", "+85512345678")
+
+    # SMS: welcome, then the language list with segment counts.
+    replies = type_message(page, "hi")
+    assert "Welcome to peerlearn" in joined(replies)
+    assert "Khmer ខ្មែរ" in joined(replies)
+    assert all(re.search(r"^SMS · \d segments? · (GSM-7|UCS-2) · ", r["meta"])
+               for r in replies), replies
+    assert all("segment" in r["meta"] for r in replies)
+    assert all(r["buttons"] == [] for r in replies)
+
+    # Khmer, agree, a sector, a topic, then a story.
+    for said in ("2", "1", "1", "1"):
+        replies = type_message(page, said)
+        assert KHMER.search(joined(replies)), (said, replies)
+    story = type_message(page, "1")
+    assert story and all(KHMER.search(r["text"]) for r in story), story
+    for reply in story:
+        assert re.search(r"SMS · [12] segments? · UCS-2 · ", reply["meta"]), reply
+    more = type_message(page, "MORE")
+    assert more and KHMER.search(joined(more)), more
+    assert joined(more) != joined(story)
+    assert all(re.search(r"· [12] segments? · UCS-2 · ", r["meta"]) for r in more), more
+
+    # The transcript, reloaded, is the same; the running dispatcher delivers every reply.
+    shown = out_bubbles(page)
+    deadline = time.monotonic() + 10
+    while True:
+        with page.expect_response(lambda r: "/simulator/api/messages?" in r.url):
+            page.click("#load")
+        page.wait_for_function("n => document.querySelectorAll('#chat .msg.out').length == n",
+                               arg=len(shown))
+        reloaded = out_bubbles(page)
+        if all(r["meta"].endswith("· delivered") for r in reloaded):
+            break
+        assert time.monotonic() < deadline, [r["meta"] for r in reloaded]
+        time.sleep(0.3)
+    assert [r["text"] for r in reloaded] == [r["text"] for r in shown]
+    assert page.locator("#chat .msg.in").all_text_contents() == [
+        "hi", "2", "1", "1", "1", "1", "MORE"]
+    sms_shot = tmp_path / "simulator-sms.png"
+    page.screenshot(path=str(sms_shot), full_page=True)
+
+    # Telegram: switching the channel loads that user's (empty) conversation.
+    with page.expect_response(lambda r: "/simulator/api/messages?" in r.url):
+        page.select_option("#channel", "telegram")
+    assert page.text_content("#address-label") == "Telegram user id"
+    assert page.input_value("#address") == "100001"
+    assert page.locator("#chat .msg").count() == 0
+    page.fill("#address", "100001")
+
+    replies = type_message(page, "hi")
+    labels = [b for r in replies for b in r["buttons"]]
+    assert "English" in labels and "Khmer ខ្មែរ" in labels, labels
+    assert all(r["meta"].startswith("telegram · ") and "segment" not in r["meta"]
+               for r in replies), replies
+    assert "Language? Reply 1-9" in joined(replies)
+
+    replies = click_button(page, "English")
+    assert page.locator("#chat .msg.in").last.text_content() == "1"
+    assert "Language: English." in joined(replies)
+    assert "I agree" in [b for r in replies for b in r["buttons"]]
+    for label in ("I agree", "Cambodia", "Farming", "Farming & seeds"):
+        replies = click_button(page, label)
+        assert not KHMER.search(joined(replies)), (label, replies)
+    assert "A story" in [b for r in replies for b in r["buttons"]], replies
+    story = click_button(page, "A story")
+    assert story and story[0]["text"].strip(), story
+    assert not KHMER.search(joined(story))
+    # Telegram HTML is shown formatted, as Telegram would: a bold title, no raw tags.
+    assert "<b>" not in joined(story) and "&amp;" not in joined(story), story
+    assert story[0]["bold"] and story[0]["text"].startswith(story[0]["bold"][0]), story
+    assert all(r["meta"].startswith("telegram · ") for r in story)
+    unsafe = "<img src=x onerror=alert(1)><b>bold</b> &amp; <a href='x'>link</a>"
+    shown_html = page.evaluate("""html => { const span = document.createElement('span');
+        telegramHtml(span, html); return span.innerHTML; }""", unsafe)
+    assert shown_html == "<b>bold</b> &amp; link"
+
+    shot = tmp_path / "simulator-telegram.png"
+    page.screenshot(path=str(shot), full_page=True)
+    for path in (sms_shot, shot):
+        assert path.exists() and path.stat().st_size > 10_000, path
