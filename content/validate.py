@@ -77,7 +77,7 @@ def _check_english(doc: PackFile) -> list[Problem]:
     for key in ("organisation", *TEMPLATE_FIELDS):
         if not _text(m.get(key)):
             bad(key, "required text is missing or empty")
-    if m.get("country") not in COUNTRIES:
+    if not isinstance(m.get("country"), str) or m.get("country") not in COUNTRIES:
         bad("country", f"{m.get('country')!r} is not an ISO 3166 two-letter country code")
     _check_vocabulary(doc, "topics", TOPICS, 1, 4, out)
     _check_vocabulary(doc, "sectors", SECTORS, 1, 3, out)
