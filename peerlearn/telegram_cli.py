@@ -18,7 +18,7 @@ app = typer.Typer(help="Connect the Telegram bot.", no_args_is_help=True)
 
 
 def _token(settings: Settings) -> str:
-    if settings.telegram_bot_token is None:
+    if not settings.telegram_bot_token or not settings.telegram_bot_token.get_secret_value():
         typer.echo("Set TELEGRAM_BOT_TOKEN (from @BotFather) first.", err=True)
         raise typer.Exit(2)
     return settings.telegram_bot_token.get_secret_value()
@@ -29,7 +29,8 @@ def set_webhook() -> None:
     """Points Telegram at PUBLIC_BASE_URL/webhooks/telegram with the secret."""
     settings = Settings()
     token = _token(settings)
-    if settings.telegram_webhook_secret is None:
+    if not settings.telegram_webhook_secret or \
+            not settings.telegram_webhook_secret.get_secret_value():
         typer.echo("Set TELEGRAM_WEBHOOK_SECRET (1-256 characters A-Z a-z 0-9 _ -).", err=True)
         raise typer.Exit(2)
     url = settings.public_base_url.rstrip("/") + "/webhooks/telegram"

@@ -69,6 +69,7 @@ def parse_form(body: bytes, content_type: str, query: str) -> dict[str, str]:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
+    wbufsize = 1 << 16  # headers + body leave in one write (flushed per request)
     server_version = "FakeProvider/1.0"
     sys_version = ""
     fake: FakeServer  # set on the per-server subclass

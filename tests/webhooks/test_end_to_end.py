@@ -37,6 +37,16 @@ def wait_for(fake, count: int, timeout: float = 15) -> list[dict]:
     return fake.sent()
 
 
+def settle(fake, quiet: float = 0.6, timeout: float = 15) -> None:
+    """Waits until the fake has received nothing new for `quiet` seconds."""
+    deadline, seen, since = time.monotonic() + timeout, -1, time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "the dispatcher never went quiet"
+        if len(fake.sent()) != seen:
+            seen, since = len(fake.sent()), time.monotonic()
+        time.sleep(0.05)
+
+
 def test_an_sms_member_is_onboarded_and_gets_a_story_in_khmer(server, fake_twilio):
     sent = 0
     for text in ["hi", "2", "1", "1", "1", "1", "MORE"]:
@@ -46,6 +56,7 @@ def test_an_sms_member_is_onboarded_and_gets_a_story_in_khmer(server, fake_twili
                                        fake_twilio.auth_token)})
         assert response.status_code == 200
         sent = len(wait_for(fake_twilio, sent + 1))
+    settle(fake_twilio)
     bodies = [call["Body"] for call in fake_twilio.sent()]
     story, more = bodies[-2], bodies[-1]
     assert any("\u1780" <= ch <= "\u17ff" for ch in story) and more != story
@@ -60,6 +71,9 @@ def test_a_telegram_member_is_onboarded_and_gets_a_story(server, fake_telegram):
                    message(text="1")]:
         assert server.post("/webhooks/telegram", json=update, headers=headers).status_code == 200
         sent = len(wait_for(fake_telegram, sent + 1))
-    last = fake_telegram.sent()[-1]
-    assert last["parse_mode"] == "HTML" and last["text"].startswith("<b>")
-    assert last["reply_markup"]["inline_keyboard"]
+    deadline = time.monotonic() + 15
+    while not any(c["text"].startswith("<b>") for c in fake_telegram.sent()):
+        assert time.monotonic() < deadline, [c["text"] for c in fake_telegram.sent()]
+        time.sleep(0.05)
+    story = next(c for c in fake_telegram.sent() if c["text"].startswith("<b>"))
+    assert story["parse_mode"] == "HTML" and story["reply_markup"]["inline_keyboard"]

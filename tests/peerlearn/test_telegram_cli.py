@@ -1,0 +1,59 @@
+"""`peerlearn telegram set-webhook` and `poll` against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+
+from typer.testing import CliRunner
+
+from peerlearn.cli import app
+from peerlearn.telegram_cli import _poll
+from peerlearn.wiring import build
+from tests.support.live import PUBLIC, SECRET, live_settings
+from tests.webhooks.channels.test_telegram import message
+
+runner = CliRunner()
+
+
+def test_set_webhook_registers_the_public_url_secret_and_update_kinds(fake_telegram,
+                                                                      database_url):
+    env = {"DATABASE_URL": database_url, "TELEGRAM_BOT_TOKEN": fake_telegram.token,
+           "TELEGRAM_WEBHOOK_SECRET": SECRET, "TELEGRAM_API_BASE": fake_telegram.base_url,
+           "PUBLIC_BASE_URL": PUBLIC + "/"}
+    result = runner.invoke(app, ["telegram", "set-webhook"], env=env)
+    assert result.exit_code == 0, result.output
+    (call,) = fake_telegram.calls_to("setWebhook")
+    assert call.form["url"] == PUBLIC + "/webhooks/telegram"
+    assert call.form["secret_token"] == SECRET
+    assert json.loads(call.form["allowed_updates"]) == [
+        "message", "edited_message", "callback_query", "my_chat_member"]
+
+
+def test_set_webhook_says_what_is_missing(database_url):
+    result = runner.invoke(app, ["telegram", "set-webhook"],
+                           env={"DATABASE_URL": database_url, "TELEGRAM_BOT_TOKEN": ""})
+    assert result.exit_code == 2 and "TELEGRAM_BOT_TOKEN" in result.output
+
+
+def test_poll_feeds_updates_through_the_inbox_and_sends_replies(settings, db, services,
+                                                                fake_telegram, fake_twilio):
+    live = build(live_settings(settings, fake_telegram, fake_twilio), db=db)
+    fake_telegram.queue_updates([message(text="hi"), message(text="1")])
+
+    async def run():
+        task = asyncio.create_task(_poll(live, fake_telegram.token, timeout=0))
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if len(fake_telegram.sent()) >= 4:
+                break
+        os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C would
+        await task
+
+    asyncio.run(run())
+    assert fake_telegram.calls_to("deleteWebhook")
+    texts = [call["text"] for call in fake_telegram.sent()]
+    assert any("Welcome to peerlearn" in t for t in texts)
+    assert any("Do you agree?" in t for t in texts)
