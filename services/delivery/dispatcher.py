@@ -42,6 +42,7 @@ class Dispatcher:
     worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     batch: int = 200
     lease: timedelta = timedelta(minutes=2)
+    concurrency: int = 32  # requests in flight; more only queues inside the HTTP client
 
     def claim(self) -> list[OutboundMessage]:
         """Takes up to `batch` due rows for this worker."""
@@ -74,6 +75,7 @@ class Dispatcher:
         rows = await asyncio.to_thread(self.claim)
         if not rows:
             return 0
+        self._slots = asyncio.Semaphore(self.concurrency)
         outcomes: dict[int, dict] = {}
         blocked = await asyncio.to_thread(self._opted_out, rows)
         by_recipient: dict[int, list[OutboundMessage]] = defaultdict(list)
@@ -117,7 +119,8 @@ class Dispatcher:
 
     async def _send(self, row: OutboundMessage) -> dict:
         try:
-            result = await self.senders[row.provider].send(row)
+            async with self._slots:
+                result = await self.senders[row.provider].send(row)
         except RetryLater as exc:
             return self._retry(row, exc)
         except Rejected as exc:

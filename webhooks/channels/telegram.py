@@ -20,6 +20,7 @@ from bot.inbox import InboundItem, Received
 from content.models import OutboundMessage
 from services.delivery.senders import Rejected, RetryLater, SendResult
 from webhooks.channels.base import Incoming, Malformed
+from webhooks.channels.telegram_http import AiohttpRequest
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 UPDATE_KINDS = ["message", "edited_message", "callback_query", "my_chat_member"]
@@ -27,9 +28,10 @@ MEDIA = ("photo", "voice", "audio", "video", "document", "sticker", "location", 
 
 
 def make_bot(token: str, api_base: str) -> Bot:
-    """A PTB Bot whose requests go to `{api_base}/bot{token}/{method}`."""
-    return Bot(token, base_url=f"{api_base.rstrip('/')}/bot",
-               request=HTTPXRequest(connection_pool_size=64))
+    """A PTB Bot whose requests go to `{api_base}/bot{token}/{method}`; sends use the
+    aiohttp transport (see telegram_http), long polling PTB's own."""
+    return Bot(token, base_url=f"{api_base.rstrip('/')}/bot", request=AiohttpRequest(),
+               get_updates_request=HTTPXRequest(read_timeout=40))
 
 
 class TelegramAdapter:
