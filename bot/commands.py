@@ -27,11 +27,13 @@ def start(turn: Turn, step: str | None) -> Outcome:
     """Opts back in; a deep-link payload opens a practice once onboarded."""
     was_out = members.opt_in(session=turn.session, identity=turn.identity)
     before = [Reply("start.done")] if was_out else []
+    payload = turn.parsed.argument.strip()
     if turn.member.onboarded_at is None:
+        if payload.startswith(DEEP_LINK_PREFIX):  # opened once onboarding is done
+            turn.data["open"] = payload[len(DEEP_LINK_PREFIX):]
         outcome = onboarding.resume(turn, step) if step else onboarding.start(turn)
         outcome.replies[:0] = before
         return outcome
-    payload = turn.parsed.argument.strip()
     if payload.startswith(DEEP_LINK_PREFIX):
         opened = stories.open_practice(turn, payload[len(DEEP_LINK_PREFIX):])
         if opened is not None:

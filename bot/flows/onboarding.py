@@ -13,7 +13,7 @@ flowchart LR
 from __future__ import annotations
 
 from bot.choices import COUNTRIES, SECTORS, numbered
-from bot.flows import settings
+from bot.flows import settings, stories
 from bot.flows.common import invalid, to_menu
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
@@ -101,6 +101,11 @@ def topics(turn: Turn) -> Outcome:
         return _ask("topics", invalid(1, len(settings.TOPIC_GROUPS)))
     turn.member.topics_wanted = settings.topics_for(picks)
     turn.member.onboarded_at = turn.now
+    slug = turn.data.pop("open", None)  # a deep link followed before onboarding
+    opened = stories.open_practice(turn, slug) if slug else None
+    if opened is not None:
+        opened.replies.insert(0, Reply("onboarding.done"))
+        return opened
     return to_menu(Reply("onboarding.done"))
 
 

@@ -150,3 +150,12 @@ def test_deep_link_opens_the_practice_for_an_onboarded_member(live):
     assert last["parse_mode"] == "HTML"
     keyboard = last["reply_markup"]["inline_keyboard"]
     assert {"text": "More", "callback_data": "1"} in keyboard[0]
+
+
+def test_deep_link_before_onboarding_opens_the_practice_after_it(live):
+    live.post_telegram(command("/start practice-community-forestry-cambodia"))
+    for text in ["1", "1", "1", "1", "1"]:
+        live.post_telegram(message(text=text))
+    live.dispatch()
+    last = live.telegram.sent()[-1]
+    assert "forest" in last["text"].lower(), last["text"]
