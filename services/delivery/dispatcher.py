@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine as Database
 from sqlmodel import Session, select
 
@@ -30,6 +30,8 @@ from services.delivery.senders import Rejected, RetryLater, Sender
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+RECORDED = ("status", "attempts", "provider_id", "sent_at", "billed_segments", "error_code",
+            "error", "next_attempt_at")
 
 
 @dataclass
@@ -148,16 +150,24 @@ class Dispatcher:
                 Identity.id.in_(ids), Identity.opted_out)))
 
     def _record(self, rows: list[OutboundMessage], outcomes: dict[int, dict]) -> None:
-        now = utcnow()
-        with session_scope(self.db) as session:
-            for row in rows:
-                values = dict(outcomes.get(row.id) or {"status": "queued",
-                                                       "attempts": row.attempts - 1})
-                if values.pop("_opt_out", False):
-                    session.exec(update(Identity).where(Identity.id == row.identity_id)
-                                 .values(opted_out=True, opted_out_at=now))
-                session.exec(update(OutboundMessage).where(OutboundMessage.id == row.id)
-                             .values(claimed_by=None, updated_at=now, **values))
+        """Writes every row's outcome in one statement (executemany), one transaction."""
+        now, params, opt_outs = utcnow(), [], set()
+        for row in rows:
+            values = {name: getattr(row, name) for name in RECORDED}
+            values.update(outcomes.get(row.id) or {"status": "queued",
+                                                   "attempts": row.attempts - 1})
+            if values.pop("_opt_out", False):
+                opt_outs.add(row.identity_id)
+            params.append({"_id": row.id, **values})
+        table = OutboundMessage.__table__
+        statement = update(table).where(table.c.id == bindparam("_id")).values(
+            claimed_by=None, updated_at=now, **{name: bindparam(name) for name in RECORDED})
+        with self.db.begin() as connection:
+            connection.execute(statement, params)
+            if opt_outs:
+                connection.execute(update(Identity.__table__)
+                                   .where(Identity.__table__.c.id.in_(opt_outs))
+                                   .values(opted_out=True, opted_out_at=now))
 
     def _release_expired(self, session: Session, now) -> None:
         session.exec(update(OutboundMessage)
