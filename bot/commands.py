@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.flows import menu, onboarding, stories
 from bot.flows.common import to_menu
-from bot.intents import HELP, LANG, MENU, MORE, NEXT, START, STOP, STORY, TOPICS
+from bot.intents import ASK, HELP, LANG, MENU, MORE, NEXT, START, STOP, STORY, TOPICS
 from bot.replies import Outcome, Reply
 from bot.turn import Turn
 from services import members
@@ -42,17 +42,20 @@ def start(turn: Turn, step: str | None) -> Outcome:
     return to_menu(*before)
 
 
-def onboarded_command(turn: Turn, intent: str, flow: str | None) -> Outcome | None:
+def onboarded_command(turn: Turn, intent: str, flow: str | None,
+                      step: str | None = None) -> Outcome | None:
     """The outcome of a command for an onboarded member, None if the step should decide."""
     if intent == HELP:
         return to_menu(Reply("help"))
     if intent == MENU:
         return to_menu()
-    if intent in (LANG, STORY, TOPICS):
+    if (flow, step) == ("ask", "question") and intent not in (HELP, MENU):  # free text
+        return None
+    if intent in (LANG, STORY, TOPICS, ASK):
         return menu.run(turn, intent)
     if intent in (MORE, NEXT) and flow != "stories":
         return menu.run(turn, intent)
     return None
 
 
-GLOBAL = frozenset({STOP, START, HELP, MENU, LANG, STORY, TOPICS, MORE, NEXT})
+GLOBAL = frozenset({STOP, START, HELP, MENU, LANG, STORY, TOPICS, MORE, NEXT, ASK})

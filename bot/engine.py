@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import commands, events
+from bot import commands, events, reading
 from bot.capabilities import Capabilities
 from bot.catalog import Catalog
 from bot.flows import onboarding
@@ -26,7 +26,6 @@ from bot.turn import Turn
 from content.models import Identity, InboundMessage, OutboundMessage, utcnow
 from services import conversation, members
 from services.delivery import outbox
-from services.language import normalize
 
 MAX_TEXT = 2000  # longer messages are stored whole but read only this far
 PAGES = "_pages"
@@ -51,10 +50,11 @@ class Engine:
             return []
         if inbound.kind == "contact":
             events.learn_from_contact(member, inbound)
-        text = normalize(inbound.text)[:MAX_TEXT]
+        text = reading.read(member, inbound.text)[:MAX_TEXT]  # Zawgyi → Unicode, flag set
         state = conversation.load(session=session, member_id=member.id, now=now)
         turn = Turn(session, member, identity, caps, text, parse(text), now, dict(state.data),
                     kind=inbound.kind)
+        reading.provisional_language(turn, state.flow)
         pages = turn.data.pop(PAGES, [])
         if pages and turn.parsed.intent == MORE:
             return self._next_page(turn, state, pages, inbound.id)
@@ -94,7 +94,7 @@ class Engine:
     def _onboarded(self, turn: Turn, state: conversation.State) -> Outcome:
         intent = turn.parsed.intent
         if intent is not None:
-            decided = commands.onboarded_command(turn, intent, state.flow)
+            decided = commands.onboarded_command(turn, intent, state.flow, state.step)
             if decided is not None:
                 return decided
         if state.expired:
@@ -128,7 +128,7 @@ class Engine:
 
     def _renderer(self, turn: Turn) -> Renderer:
         return Renderer(self.catalog, turn.caps, turn.member.language,
-                        turn.member.segment_budget)
+                        turn.member.segment_budget, zawgyi=turn.member.zawgyi)
 
 
 def _visible(text: str) -> bool:

@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-STOP, START, HELP, MENU, LANG, STORY, MORE, NEXT, TOPICS = (
-    "stop", "start", "help", "menu", "lang", "story", "more", "next", "topics")
+STOP, START, HELP, MENU, LANG, STORY, MORE, NEXT, TOPICS, ASK = (
+    "stop", "start", "help", "menu", "lang", "story", "more", "next", "topics", "ask")
 
 # Twilio's own opt-out / opt-in / help lists come first in each entry.
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -33,13 +33,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     MORE: ("more", "បន្ត", "ຕໍ່", "ဆက်", "tiep", "lagi", "lanjut", "pa", "higit", "ต่อ"),
     NEXT: ("next", "បន្ទាប់", "ຕໍ່ໄປ", "နောက်", "khac", "berikutnya", "seterusnya",
            "susunod", "ถัดไป"),
+    ASK: ("ask", "question", "សួរ", "ຖາມ", "မေး", "hoi", "tanya", "tanong", "ถาม"),
     TOPICS: ("topics", "topic", "ប្រធានបទ", "ຫົວຂໍ້", "ခေါင်းစဉ်", "chu de", "topik",
              "paksa", "หัวข้อ"),
 }
 _LOOKUP = {word: intent for intent, words in KEYWORDS.items() for word in words}
 # Only these take an argument after the word; STOP and friends must be the whole message
 # (as Twilio matches them), so "end of the season" is not an opt-out.
-WITH_ARGUMENT = frozenset({START, LANG, STORY, TOPICS})
+WITH_ARGUMENT = frozenset({START, LANG, STORY, TOPICS, ASK})
 _SEPARATORS = re.compile(r"[\s,;.、/+-]+")
 
 

@@ -3,7 +3,8 @@
 SMS: options become numbered lines, consecutive replies share a message when they fit,
 and every message fits the member's segment budget; a longer text is cut into pages,
 the first sent now and the rest kept for `MORE`. Telegram: options become inline
-buttons and text may carry HTML markup.
+buttons and text may carry HTML markup. For a member whose phone uses Zawgyi, text with
+Myanmar letters is converted to Zawgyi before it is counted and sent.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bot.capabilities import Capabilities
 from bot.catalog import Catalog
 from bot.replies import Choice, Reply
 from services.delivery.parts import Part as Rendered
+from services.language import to_zawgyi
 from services.sms import count, fits, gsm_friendly, split_to_budget
 
 
@@ -34,6 +36,7 @@ class Renderer:
     caps: Capabilities
     lang: str
     budget: int = 2
+    zawgyi: bool = False  # the member's phone shows Zawgyi, not Unicode Burmese
 
     def render(self, replies: list[Reply]) -> Rendering:
         """All the replies of one turn."""
@@ -46,8 +49,12 @@ class Renderer:
         return sms_message(text)
 
     def _label(self, choice: Choice) -> str:
-        return choice.label or self.catalog.text(self.lang, choice.key, self.caps.channel,
-                                                 **choice.params)
+        return self._encode(choice.label or self.catalog.text(
+            self.lang, choice.key, self.caps.channel, **choice.params))
+
+    def _encode(self, text: str) -> str:
+        """The text as the member's phone shows it: Zawgyi when it uses Zawgyi."""
+        return to_zawgyi(text) if self.zawgyi else text
 
     def _text(self, reply: Reply, escape: bool = False) -> str:
         """The reply's text; for an HTML channel, plain texts and all parameters are
@@ -57,7 +64,7 @@ class Renderer:
             template = html.escape(template, quote=False)
         params = {k: html.escape(str(v), quote=False) if escape else v
                   for k, v in reply.params.items()}
-        return template.format(**params)
+        return self._encode(template.format(**params))
 
     def _rich(self, reply: Reply) -> Rendered:
         escape = self.caps.markup == "HTML"
