@@ -27,6 +27,7 @@ from content.models import Identity, InboundMessage, OutboundMessage, utcnow
 from services import conversation, members
 from services.delivery import outbox
 
+NON_LATIN = frozenset({"km", "lo", "my", "th"})
 MAX_TEXT = 2000  # longer messages are stored whole but read only this far
 PAGES = "_pages"
 
@@ -127,8 +128,11 @@ class Engine:
         turn.session.add(turn.member)
 
     def _renderer(self, turn: Turn) -> Renderer:
-        return Renderer(self.catalog, turn.caps, turn.member.language,
-                        turn.member.segment_budget, zawgyi=turn.member.zawgyi)
+        member = turn.member
+        latin = member.script == "latin"  # the phone cannot show the script, or saves cost
+        lang = "en" if latin and member.language in NON_LATIN else member.language
+        return Renderer(self.catalog, turn.caps, lang, member.segment_budget,
+                        zawgyi=member.zawgyi, plain=latin and member.language == "vi")
 
 
 def _visible(text: str) -> bool:

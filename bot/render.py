@@ -18,6 +18,7 @@ from bot.replies import Choice, Reply
 from services.delivery.parts import Part as Rendered
 from services.language import to_zawgyi
 from services.sms import count, fits, gsm_friendly, split_to_budget
+from services.sms.vietnamese import strip_diacritics
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Renderer:
     lang: str
     budget: int = 2
     zawgyi: bool = False  # the member's phone shows Zawgyi, not Unicode Burmese
+    plain: bool = False  # Vietnamese without diacritics: GSM-7, 160 letters a segment
 
     def render(self, replies: list[Reply]) -> Rendering:
         """All the replies of one turn."""
@@ -48,18 +50,21 @@ class Renderer:
         """An SMS page held back earlier, counted as it goes out now."""
         return sms_message(text)
 
-    def _label(self, choice: Choice) -> str:
+    def _label(self, choice: Choice, lang: str | None = None) -> str:
         return self._encode(choice.label or self.catalog.text(
-            self.lang, choice.key, self.caps.channel, **choice.params))
+            lang or self.lang, choice.key, self.caps.channel, **choice.params))
 
     def _encode(self, text: str) -> str:
         """The text as the member's phone shows it: Zawgyi when it uses Zawgyi."""
+        if self.plain:
+            return strip_diacritics(text)
         return to_zawgyi(text) if self.zawgyi else text
 
     def _text(self, reply: Reply, escape: bool = False) -> str:
         """The reply's text; for an HTML channel, plain texts and all parameters are
         escaped, and only a channel's own variant may carry markup."""
-        template, own_variant = self.catalog.template(self.lang, reply.key, self.caps.channel)
+        template, own_variant = self.catalog.template(reply.lang or self.lang, reply.key,
+                                                      self.caps.channel)
         if escape and not own_variant:
             template = html.escape(template, quote=False)
         params = {k: html.escape(str(v), quote=False) if escape else v
@@ -70,9 +75,9 @@ class Renderer:
         escape = self.caps.markup == "HTML"
         text = self._text(reply, escape)[: self.caps.max_text]
         if not self.caps.buttons:
-            lines = [f"{c.value} {self._label(c)}" for c in reply.choices]
+            lines = [f"{c.value} {self._label(c, reply.lang)}" for c in reply.choices]
             return Rendered("\n".join([text, *lines]))
-        buttons = [{"text": self._label(c), "data": c.value} for c in reply.choices]
+        buttons = [{"text": self._label(c, reply.lang), "data": c.value} for c in reply.choices]
         rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
         return Rendered(text, rows)
 
@@ -99,7 +104,8 @@ class Renderer:
         return out
 
     def _sms_text(self, reply: Reply) -> str:
-        lines = [self._text(reply)] + [f"{c.value} {self._label(c)}" for c in reply.choices]
+        lines = [self._text(reply)] + [f"{c.value} {self._label(c, reply.lang)}"
+                                       for c in reply.choices]
         return gsm_friendly("\n".join(line for line in lines if line))
 
 

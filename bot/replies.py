@@ -26,6 +26,7 @@ class Reply:
     key: str
     params: dict = field(default_factory=dict)
     choices: tuple[Choice, ...] = ()
+    lang: str | None = None  # render in this language, not the member's
 
 
 @dataclass(frozen=True)

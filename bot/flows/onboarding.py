@@ -60,7 +60,20 @@ def language(turn: Turn) -> Outcome:
     code = settings.pick_language(turn)
     if code is None:
         return _ask("language", invalid(1, len(LANGUAGES)))
+    wrote_it = turn.member.language == code  # their first message was in this script
     turn.member.language, turn.member.language_chosen = code, True
+    turn.member.script = "native"
+    question = None if wrote_it else settings.script_question(turn)
+    if question:
+        return Outcome([question[1]], Step("onboarding", question[0]))
+    return _ask("consent", Reply("language.set"))
+
+
+def script(turn: Turn) -> Outcome:
+    """Saves whether the phone shows the script (or wants no diacritics)."""
+    if not settings.pick_script(turn):
+        step, reply = settings.script_question(turn)
+        return Outcome([invalid(1, 2), reply], Step("onboarding", step))
     return _ask("consent", Reply("language.set"))
 
 
@@ -109,5 +122,5 @@ def topics(turn: Turn) -> Outcome:
     return to_menu(Reply("onboarding.done"))
 
 
-STEPS = {"language": language, "consent": consent, "country": country, "sector": sector,
-         "topics": topics}
+STEPS = {"language": language, "script": script, "plain": script, "consent": consent,
+         "country": country, "sector": sector, "topics": topics}

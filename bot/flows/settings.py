@@ -7,7 +7,7 @@ from bot.flows.common import invalid, to_menu
 from bot.intents import single_digits
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
-from content.languages import LANGUAGES
+from content.languages import BY_CODE, LANGUAGES
 
 
 def language_reply() -> Reply:
@@ -37,6 +37,37 @@ def pick_topics(turn: Turn) -> list[int] | None:
     return list(dict.fromkeys(picks))
 
 
+NON_LATIN = frozenset({"km", "lo", "my", "th"})
+SCRIPT = (Choice("1", "script.yes"), Choice("2", "script.no"))
+PLAIN = (Choice("1", "plain.yes"), Choice("2", "plain.no"))
+
+
+def script_question(turn: Turn) -> tuple[str, Reply] | None:
+    """On SMS, after a language is picked: can the phone show its script (asked in
+    English, with a sample), or, for Vietnamese, does the member want text without
+    diacritics. None when there is nothing to ask."""
+    lang = turn.member.language
+    if not turn.caps.segmented:
+        return None
+    if lang in NON_LATIN:
+        sample = BY_CODE[lang].native_name
+        return "script", Reply("script.ask", {"sample": sample}, SCRIPT, lang="en")
+    if lang == "vi":
+        return "plain", Reply("plain.ask", choices=PLAIN)
+    return None
+
+
+def pick_script(turn: Turn) -> bool:
+    """Saves the answer to the script question; False if it was not 1 or 2."""
+    if turn.number not in (1, 2):
+        return False
+    readable = turn.number == 1
+    if turn.member.language == "vi":
+        readable = not readable  # 1 = yes, without diacritics
+    turn.member.script = "native" if readable else "latin"
+    return True
+
+
 def ask_language(turn: Turn) -> Outcome:
     """Offers the language list."""
     return Outcome([language_reply()], Step("settings", "language"))
@@ -49,6 +80,18 @@ def language(turn: Turn) -> Outcome:
         return Outcome([invalid(1, len(LANGUAGES)), language_reply()],
                        Step("settings", "language"))
     turn.member.language, turn.member.language_chosen = code, True
+    turn.member.script = "native"
+    question = script_question(turn)
+    if question:
+        return Outcome([question[1]], Step("settings", question[0]))
+    return to_menu(Reply("language.set"))
+
+
+def script(turn: Turn) -> Outcome:
+    """Saves whether the phone shows the script (or wants no diacritics)."""
+    if not pick_script(turn):
+        step, reply = script_question(turn)
+        return Outcome([invalid(1, 2), reply], Step("settings", step))
     return to_menu(Reply("language.set"))
 
 
@@ -67,4 +110,4 @@ def topics(turn: Turn) -> Outcome:
     return to_menu(Reply("topics.saved"))
 
 
-STEPS = {"language": language, "topics": topics}
+STEPS = {"language": language, "topics": topics, "script": script, "plain": script}
