@@ -10,6 +10,8 @@ workers, and a failure leaves it for a retry.
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
@@ -19,7 +21,7 @@ from sqlmodel import Session, select
 
 from bot.capabilities import capabilities
 from bot.engine import Engine
-from content.db import session_scope
+from content.db import is_sqlite, session_scope
 from content.models import InboundMessage, OutboundMessage, utcnow
 from services.delivery.status import StatusReport, apply_status
 
@@ -70,10 +72,20 @@ class Received:
 
 @dataclass(frozen=True)
 class Inbox:
-    """Stores and processes inbound items."""
+    """Stores and processes inbound items.
+
+    SQLite has one writer at a time; threads that queue for its lock sleep in SQLite's
+    busy handler (tens of milliseconds at a time), so this process takes turns with its
+    own lock instead. PostgreSQL needs no such lock.
+    """
 
     db: Database
     engine: Engine
+    _turns: AbstractContextManager = field(default_factory=nullcontext, compare=False)
+
+    def __post_init__(self):
+        if is_sqlite(self.db):
+            object.__setattr__(self, "_turns", threading.Lock())
 
     def receive(self, item: InboundItem) -> Received:
         """Stores the item, then processes it unless it was seen before."""
@@ -90,7 +102,7 @@ class Inbox:
                              text=text, payload=payload,
                              status="received" if item.process else "ignored")
         try:
-            with session_scope(self.db) as session:
+            with self._turns, session_scope(self.db) as session:
                 session.add(row)
                 session.flush()
                 return row.id, True
@@ -106,7 +118,7 @@ class Inbox:
     def process(self, inbound_id: int) -> list[OutboundMessage]:
         """Runs the engine on a stored row once; a failure is recorded and re-raised."""
         try:
-            with session_scope(self.db) as session:
+            with self._turns, session_scope(self.db) as session:
                 claimed = session.exec(update(InboundMessage).where(
                     InboundMessage.id == inbound_id,
                     InboundMessage.status.in_(("received", "failed"))).values(

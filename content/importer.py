@@ -2,12 +2,16 @@
 
 The pack is the truth for the practices it holds: a language file or snippet that left
 the pack leaves the store. Practices the pack does not hold are not touched.
+
+The search index is not content's business (content cannot import services): the caller
+passes `ImportResult.changed_ids` to services.search.reindex after importing. Every writer
+of content must do the same for the practices it changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, delete, select
 
@@ -17,11 +21,13 @@ from content.models import AuditLog, Faq, Practice, PracticeTranslation, Snippet
 
 @dataclass
 class ImportResult:
-    """How many practices were created, updated or left as they were."""
+    """How many practices were created, updated or left as they were, and the ids of
+    those created or updated (whose search index rows must be rebuilt)."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    changed_ids: list[int] = field(default_factory=list, compare=False)
 
 
 def import_drafts(session: Session, drafts: Iterable[PracticeDraft], *, actor: str = "import",
@@ -40,6 +46,7 @@ def import_drafts(session: Session, drafts: Iterable[PracticeDraft], *, actor: s
             else:
                 result.updated += 1
             _write(session, practice, draft, digest)
+            result.changed_ids.append(practice.id)
             session.add(AuditLog(actor=actor, action="practice.import", target_type="practice",
                                  target_id=draft.slug, details={"hash": digest}))
         if on_each:

@@ -15,6 +15,7 @@ from content.importer import import_drafts
 from content.validate import load_pack
 from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import BUNDLED_PACKS, Settings
+from services.search import reindex, unindexed
 
 app = typer.Typer(help="Validate, import and export content packs.", no_args_is_help=True)
 
@@ -61,6 +62,8 @@ def import_(paths: Packs = None) -> None:
             task = progress.add_task(f"importing {path.name}", total=len(drafts))
             result = import_drafts(session, drafts,
                                    on_each=lambda _d, t=task: progress.advance(t))
+            # content cannot see the index: whoever writes content reindexes it
+            reindex(session=session, practice_ids=result.changed_ids + unindexed(session))
         typer.echo(f"{path.name}: {result.created} created, {result.updated} updated, "
                    f"{result.unchanged} unchanged")
     engine.dispose()

@@ -19,9 +19,10 @@ from content.validate import load_pack
 from peerlearn.migrate import upgrade
 from peerlearn.settings import BUNDLED_PACKS, Settings
 from peerlearn.wiring import Services, build
+from services.search import reindex
 
 pytest_plugins = ["tests.support.fixtures"]
-CONTENT_TABLES = ("faq", "snippet", "practicetranslation", "practice")
+CONTENT_TABLES = ("searchdoc", "faq", "snippet", "practicetranslation", "practice")
 
 
 def _postgres_url() -> str | None:
@@ -64,11 +65,12 @@ def db(database_url) -> Iterator[Engine]:
 
 
 def load_bundled(engine: Engine) -> None:
-    """Imports every bundled pack."""
+    """Imports every bundled pack and indexes what changed for search."""
     for pack in sorted(p for p in BUNDLED_PACKS.iterdir() if p.is_dir()):
         drafts, _ = load_pack(pack)
         with session_scope(engine) as session:
-            import_drafts(session, drafts)
+            result = import_drafts(session, drafts)
+            reindex(session=session, practice_ids=result.changed_ids)
 
 
 def clear(engine: Engine, *, keep_content: bool = True) -> None:

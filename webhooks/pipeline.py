@@ -44,20 +44,26 @@ async def handle(adapter: Adapter, inbox: Inbox, request: Incoming) -> Response:
     except Malformed as exc:
         return JSONResponse({"error": f"malformed {adapter.name} request: {exc}"},
                             status_code=400)
-    stored: list[tuple[int, bool]] = []
     try:
-        for item in items:
-            stored.append(await asyncio.to_thread(inbox.store, item))
+        results = await asyncio.to_thread(_store_then_process, inbox, items)
     except Exception:
         log.exception("could not store a %s message", adapter.name)
         return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
+    return adapter.acknowledge(items, results)
+
+
+def _store_then_process(inbox: Inbox, items: list) -> list[Received]:
+    """Stores every item first (raising if the database refuses), then processes the new
+    ones; a processing failure is kept on its row for the worker, not raised. One thread
+    hop for the whole request."""
+    stored = [inbox.store(item) for item in items]
     results = []
     for item, (inbound_id, created) in zip(items, stored, strict=True):
         replies = []
         if created and item.process:
             try:
-                replies = await asyncio.to_thread(inbox.process, inbound_id)
+                replies = inbox.process(inbound_id)
             except Exception:  # kept as failed on its row; the worker retries it
                 pass
         results.append(Received(inbound_id, not created, replies))
-    return adapter.acknowledge(items, results)
+    return results

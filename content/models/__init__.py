@@ -5,10 +5,14 @@ from content.models.base import utcnow
 from content.models.conversation import ConversationState
 from content.models.members import Identity, Member, Organisation
 from content.models.messages import InboundMessage, OutboundMessage
+from content.models.peers import Introduction, Job, ReplicationReport, VisitInterest
 from content.models.practices import Faq, Practice, PracticeTranslation, Reading, Snippet
+from content.models.questions import Answer, Question, QuestionRoute
+from content.models.search import SearchDoc
 
 __all__ = [
-    "AuditLog", "ConversationState", "Faq", "Identity", "InboundMessage", "Member",
-    "Organisation", "OutboundMessage", "Practice", "PracticeTranslation", "Reading",
-    "Snippet", "utcnow",
+    "Answer", "AuditLog", "ConversationState", "Faq", "Identity", "InboundMessage",
+    "Introduction", "Job", "Member", "Organisation", "OutboundMessage", "Practice",
+    "PracticeTranslation", "Question", "QuestionRoute", "Reading", "ReplicationReport",
+    "SearchDoc", "Snippet", "VisitInterest", "utcnow",
 ]

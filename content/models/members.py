@@ -45,6 +45,8 @@ class Member(SQLModel, table=True):
     quiet_start: int = 21
     quiet_end: int = 7
     segment_budget: int = 2
+    languages: list[str] = json_field()  # other languages the member reads
+    story_subscribed: bool = False
     onboarded_at: datetime | None = None
     created_at: datetime = created_field()
 

@@ -1,0 +1,70 @@
+"""Word segmentation for indexing and searching, the same function on both sides.
+
+Khmer, Lao, Burmese and Thai are written without spaces between words, so the text is
+split with ICU's word BreakIterator (dictionary-based for those scripts) and the words
+are joined with single spaces. The result is casefolded NFC with Lao/Thai SARA AM
+composed, and holds no punctuation: any whitespace tokenizer can index it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+
+import icu
+import regex
+
+# ICU word rule statuses: 0-99 are "none" (spaces, punctuation); words are 100 and up.
+_WORD_STATUS = 100
+# NIKHAHIT (+ tone mark) + SARA AA, as typed on some keyboards, is SARA AM.
+_THAI_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+_LAO_AM = re.compile("\u0ecd([\u0ec8-\u0ecb]?)\u0eb2")
+# Within an ICU word, only letters, marks and digits count: "tokens:rice" and "farmer's"
+# are two words each, exactly as the FTS5 tokenizer (categories L* N* Co M*) sees them.
+_WORD_PIECES = regex.compile(r"[\p{L}\p{M}\p{N}\p{Co}]+")
+_local = threading.local()  # BreakIterators are not thread-safe: one set per thread
+
+
+def _iterator(lang: str | None) -> icu.BreakIterator:
+    """The word BreakIterator for `lang`, created on first use in this thread."""
+    cache = getattr(_local, "iterators", None)
+    if cache is None:
+        cache = _local.iterators = {}
+    key = lang or "root"
+    if key not in cache:
+        cache[key] = icu.BreakIterator.createWordInstance(icu.Locale(key))
+    return cache[key]
+
+
+def compose_sara_am(text: str) -> str:
+    """Thai and Lao SARA AM as one character, the way the texts store it."""
+    return _LAO_AM.sub("\\1\u0eb3", _THAI_AM.sub("\\1\u0e33", text))
+
+
+def fold(text: str) -> str:
+    """Casefolded NFC with SARA AM composed: the form both index and queries use."""
+    return compose_sara_am(unicodedata.normalize("NFC", unicodedata.normalize(
+        "NFC", text).casefold()))
+
+
+def words(text: str, lang: str | None = None) -> list[str]:
+    """The words of `text`, folded, without spaces or punctuation."""
+    folded = fold(text)
+    if not folded.strip():
+        return []
+    ustr = icu.UnicodeString(folded)  # ICU offsets are UTF-16 units, not code points
+    iterator = _iterator(lang)
+    iterator.setText(ustr)
+    found: list[str] = []
+    start = iterator.first()
+    for end in iterator:
+        if iterator.getRuleStatus() >= _WORD_STATUS:
+            found.extend(_WORD_PIECES.findall(str(ustr[start:end])))
+        start = end
+    return found
+
+
+def segment(text: str, lang: str | None = None) -> str:
+    """The words of `text` joined by single spaces (see the module docstring)."""
+    return " ".join(words(text, lang))
