@@ -82,26 +82,29 @@ class Renderer:
         return Rendered(text, rows)
 
     def _sms(self, replies: list[Reply]) -> Rendering:
-        texts = [self._sms_text(r) for r in replies]
-        out = Rendering([])
-        current = ""
+        """Replies joined into as few messages as fit; the first message that is too long
+        is cut into pages, sent from there on one per MORE."""
+        merged = self._merge(self._sms_text(r) for r in replies)
+        for i, text in enumerate(merged):
+            if not fits(text, self.budget):
+                hint = "\n" + self.catalog.text(self.lang, "page.more", "sms")
+                pages = split_to_budget(text, self.budget, reserve=hint)
+                held = self._merge(pages[1:] + merged[i + 1:])
+                held = [t + hint if fits(t + hint, self.budget) else t for t in held[:-1]] \
+                    + held[-1:]
+                sent = [sms_message(t) for t in merged[:i]] + [sms_message(pages[0] + hint)]
+                return Rendering(sent, held)
+        return Rendering([sms_message(t) for t in merged])
+
+    def _merge(self, texts) -> list[str]:
+        """Consecutive texts share a message while they fit the budget together."""
+        merged: list[str] = []
         for text in texts:
-            joined = f"{current}\n{text}" if current else text
-            if fits(joined, self.budget):
-                current = joined
-                continue
-            if current:
-                out.messages.append(sms_message(current))
-            current = text
-        if current and not fits(current, self.budget):
-            hint = "\n" + self.catalog.text(self.lang, "page.more", "sms")
-            pages = split_to_budget(current, self.budget, reserve=hint)
-            pages = [p + hint for p in pages[:-1]] + pages[-1:]
-            out.messages.append(sms_message(pages[0]))
-            out.pending = pages[1:]
-        elif current:
-            out.messages.append(sms_message(current))
-        return out
+            if merged and fits(f"{merged[-1]}\n{text}", self.budget):
+                merged[-1] = f"{merged[-1]}\n{text}"
+            else:
+                merged.append(text)
+        return merged
 
     def _sms_text(self, reply: Reply) -> str:
         lines = [self._text(reply)] + [f"{c.value} {self._label(c, reply.lang)}"

@@ -3,17 +3,18 @@
 ```mermaid
 flowchart LR
   menu -->|1 / STORY| stories
-  menu -->|2 / TOPICS| settings.topics
-  menu -->|3 / LANG| settings.language
-  menu -->|4 / HELP| help
+  menu -->|2 / ASK| ask
+  menu -->|3 / TOPICS| settings.topics
+  menu -->|4 / LANG| settings.language
+  menu -->|5 / HELP| help
 ```
 """
 
 from __future__ import annotations
 
-from bot.flows import settings, stories
+from bot.flows import ask, settings, stories
 from bot.flows.common import MENU_ITEMS, invalid, to_menu
-from bot.intents import LANG, MORE, NEXT, STORY, TOPICS
+from bot.intents import ASK, LANG, MORE, NEXT, STORY, TOPICS
 from bot.replies import Outcome, Reply
 from bot.turn import Turn
 
@@ -32,6 +33,8 @@ def run(turn: Turn, intent: str) -> Outcome:
     """Starts the flow behind a command or menu item."""
     if intent in (STORY, MORE, NEXT):
         return stories.start(turn)
+    if intent == ASK:
+        return ask.start(turn)
     if intent == TOPICS:
         return settings.ask_topics(turn)
     if intent == LANG:

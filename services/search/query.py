@@ -35,6 +35,7 @@ class Hit:
     score: float
     lang: str
     kind: str
+    doc_id: int = 0  # the searchdoc row, for callers that need more than the snippet
 
 
 def search(*, session: Session, query: str, lang: str | None = None,
@@ -131,8 +132,8 @@ def _hits(session: Session, chosen: list[tuple[int, str, str, float]]) -> list[H
     found = {doc_id: (slug, body) for doc_id, slug, body in session.execute(text(
         "SELECT d.id, p.slug, d.text FROM searchdoc d JOIN practice p ON p.id = "
         "d.practice_id WHERE d.id IN (" + ", ".join(f":{n}" for n in names) + ")"), names)}
-    return [Hit(found[doc_id][0], _clip(found[doc_id][1]), round(score, 6), doc_lang, kind)
-            for doc_id, doc_lang, kind, score in chosen if doc_id in found]
+    return [Hit(found[doc_id][0], _clip(found[doc_id][1]), round(score, 6), doc_lang, kind,
+                doc_id) for doc_id, doc_lang, kind, score in chosen if doc_id in found]
 
 
 def _clip(value: str) -> str:

@@ -8,7 +8,7 @@ from tests.support.chat import Chat, Expect, run_table
 
 CHANNELS = ["sms", "telegram"]
 LANG_CHOICES = tuple(str(n) for n in range(1, 10))
-MENU = Expect(keys=("menu.title",), choices=("1", "2", "3", "4"))
+MENU = Expect(keys=("menu.title",), choices=("1", "2", "3", "4", "5"))
 
 # English, telling the country from the phone (SMS) or asking it (Telegram).
 ONBOARD_EN = {
@@ -18,7 +18,7 @@ ONBOARD_EN = {
         ("1", Expect(keys=("language.set", "consent.ask"), choices=("1", "2"))),
         ("1", Expect(keys=("sector.ask",), choices=tuple(str(n) for n in range(1, 10)))),
         ("1", Expect(keys=("topics.ask",), choices=tuple(str(n) for n in range(1, 9)))),
-        ("1 5", Expect(keys=("onboarding.done", "menu.title"), choices=("1", "2", "3", "4"))),
+        ("1 5", Expect(keys=("onboarding.done", "menu.title"), choices=("1", "2", "3", "4", "5"))),
     ],
     "telegram": [
         ("/start", Expect(keys=("welcome", "language.ask"), choices=LANG_CHOICES)),
