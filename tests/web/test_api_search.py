@@ -46,3 +46,20 @@ def test_bad_parameters_are_422(client, params):
 @pytest.mark.parametrize("lang", ["en", "km", "lo", "my", "vi", "id", "ms", "fil", "th"])
 def test_every_language_code_is_accepted(client, lang):
     assert client.get("/api/search", params={"q": "SRI", "lang": lang}).status_code == 200
+
+
+def test_languages_show_what_needs_a_native_speaker(services):
+    from fastapi.testclient import TestClient
+
+    from peerlearn.app import create_app
+
+    with TestClient(create_app(services.settings, services)) as client:
+        body = client.get("/api/languages").json()
+    by_code = {row["code"]: row for row in body}
+    assert list(by_code) == ["en", "km", "lo", "my", "vi", "id", "ms", "fil", "th"]
+    assert by_code["en"]["interface_unreviewed"] == 0
+    assert by_code["en"]["practice_translations"] >= 12
+    assert by_code["en"]["practice_unreviewed"] == 0
+    km = by_code["km"]
+    assert km["interface_unreviewed"] == km["interface_texts"] > 0
+    assert km["practice_unreviewed"] == km["practice_translations"] >= 12
