@@ -14,7 +14,7 @@ import threading
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine as Database
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -26,6 +26,8 @@ from content.models import InboundMessage, OutboundMessage, utcnow
 from services.delivery.status import StatusReport, apply_status
 
 log = logging.getLogger(__name__)
+# Core statements on the table: the hot path needs no ORM unit of work for this row.
+INBOUND = InboundMessage.__table__
 
 
 @dataclass(frozen=True)
@@ -97,15 +99,15 @@ class Inbox:
     def store(self, item: InboundItem) -> tuple[int, bool]:
         """Commits the item; returns (row id, created). Raises if the database is down."""
         text, payload = storable(item.text, item.payload)
-        row = InboundMessage(provider=item.provider, provider_key=item.provider_key,
-                             channel=item.channel, address=item.address, kind=item.kind,
-                             text=text, payload=payload,
-                             status="received" if item.process else "ignored")
+        values = dict(provider=item.provider, provider_key=item.provider_key,
+                      channel=item.channel, address=item.address, kind=item.kind, text=text,
+                      payload=payload, status="received" if item.process else "ignored",
+                      attempts=0, received_at=utcnow())
         try:
-            with self._turns, session_scope(self.db) as session:
-                session.add(row)
-                session.flush()
-                return row.id, True
+            # A Core INSERT ... RETURNING id: one statement, no ORM object or flush.
+            with self._turns, self.db.begin() as conn:
+                return conn.execute(insert(INBOUND).values(values)
+                                    .returning(INBOUND.c.id)).scalar_one(), True
         except IntegrityError:
             with Session(self.db) as session:
                 existing = session.exec(select(InboundMessage.id).where(
@@ -119,16 +121,21 @@ class Inbox:
         """Runs the engine on a stored row once; a failure is recorded and re-raised."""
         try:
             with self._turns, session_scope(self.db) as session:
-                claimed = session.exec(update(InboundMessage).where(
-                    InboundMessage.id == inbound_id,
-                    InboundMessage.status.in_(("received", "failed"))).values(
-                    status="processing", attempts=InboundMessage.attempts + 1))
-                if claimed.rowcount == 0:
+                # The claim returns the row, so no SELECT follows; the engine gets a detached
+                # copy and everything it learns is written by one UPDATE at the end.
+                claimed = session.execute(update(INBOUND).where(
+                    INBOUND.c.id == inbound_id,
+                    INBOUND.c.status.in_(("received", "failed"))).values(
+                    status="processing", attempts=INBOUND.c.attempts + 1)
+                    .returning(*INBOUND.c)).first()
+                if claimed is None:
                     return []
-                inbound = session.get(InboundMessage, inbound_id)
+                inbound = InboundMessage(**claimed._mapping)
                 replies = self._handle(session, inbound)
-                inbound.status, inbound.processed_at, inbound.error = "processed", utcnow(), None
-                session.add(inbound)
+                done = dict(status="processed", processed_at=utcnow(), error=None)
+                if inbound.member_id is not None:
+                    done.update(member_id=inbound.member_id, identity_id=inbound.identity_id)
+                session.execute(update(INBOUND).where(INBOUND.c.id == inbound_id).values(done))
                 return replies
         except Exception as exc:
             log.exception("processing inbound %s failed", inbound_id)

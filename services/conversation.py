@@ -9,6 +9,8 @@ from sqlmodel import Session
 
 from content.models import ConversationState, utcnow
 
+_LOADED = "conversation.loaded"
+
 
 @dataclass(frozen=True)
 class State:
@@ -25,6 +27,9 @@ def load(*, session: Session, member_id: int, now: datetime | None = None) -> St
     row = session.get(ConversationState, member_id)
     if row is None:
         return State(None, None, {})
+    # The session's identity map holds clean rows weakly: keeping a reference for the
+    # session's life lets `save` find this row there instead of selecting it again.
+    session.info.setdefault(_LOADED, []).append(row)
     now = now or utcnow()
     if row.expires_at is not None and row.expires_at <= now:
         return State(None, None, {}, expired=bool(row.flow))

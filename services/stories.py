@@ -8,6 +8,13 @@ from sqlmodel import Session, select
 
 from content.models import Practice, PracticeTranslation, Reading, Snippet, utcnow
 
+# Per-process cache of (title, snippet texts) per practice and language. The key holds the
+# practice's content hash and updated_at, which every content writer (the importer) sets
+# with the content in the same transaction: a changed practice gets a new key, so nothing
+# stale is ever served, and no version needs bumping elsewhere.
+_TEXTS: dict[tuple, tuple[str | None, list[str]]] = {}
+_TEXTS_MAX = 4096
+
 
 @dataclass(frozen=True)
 class StoryPiece:
@@ -29,18 +36,20 @@ def pick_practice(*, session: Session, topics: list[str], langs: list[str], memb
     language that has them: unread first, then one from the member's own country (the
     easiest to relate to), then the rest. Returns (practice id, language)."""
     for lang in langs:
-        ids = _with_snippets(session, lang)
-        candidates = [p for p in session.exec(select(Practice).where(
-            Practice.status == "published", Practice.id.in_(ids))).all()
+        # Columns, not ORM objects, in one query: this runs on every NEXT.
+        has_snippets = select(Snippet.practice_id).where(Snippet.lang == lang)
+        candidates = [p for p in session.execute(
+            select(Practice.id, Practice.slug, Practice.topics, Practice.country).where(
+                Practice.status == "published", Practice.id.in_(has_snippets)))
             if p.id not in exclude]
         if topics:
             matching = [p for p in candidates if set(p.topics) & set(topics)]
             candidates = matching or candidates
         if not candidates:
             continue
-        read = {r.practice_id: r for r in session.exec(
-            select(Reading).where(Reading.member_id == member_id))}
-        candidates.sort(key=lambda p: (p.id in read, _completed(read.get(p.id)),
+        read = {pid: completed for pid, completed in session.execute(select(
+            Reading.practice_id, Reading.completed_at).where(Reading.member_id == member_id))}
+        candidates.sort(key=lambda p: (p.id in read, read.get(p.id) is not None,
                                        p.country != country, p.slug))
         return candidates[0].id, lang
     return None
@@ -48,16 +57,32 @@ def pick_practice(*, session: Session, topics: list[str], langs: list[str], memb
 
 def piece(*, session: Session, practice_id: int, lang: str, position: int) -> StoryPiece | None:
     """The snippet at `position` (0-based), or None past the end."""
-    texts = list(session.exec(select(Snippet.text).where(
-        Snippet.practice_id == practice_id, Snippet.lang == lang).order_by(Snippet.position)))
+    head = session.execute(select(Practice.slug, Practice.content_hash, Practice.updated_at)
+                           .where(Practice.id == practice_id)).first()
+    if head is None:
+        return None
+    title, texts = _texts(session, practice_id, lang, head.content_hash, head.updated_at)
     if not 0 <= position < len(texts):
         return None
-    practice = session.get(Practice, practice_id)
+    return StoryPiece(practice_id, head.slug, title or head.slug, lang, position, len(texts),
+                      texts[position])
+
+
+def _texts(session: Session, practice_id: int, lang: str, content_hash: str | None,
+           updated_at) -> tuple[str | None, list[str]]:
+    key = (practice_id, lang, content_hash, updated_at)
+    if content_hash is not None and (cached := _TEXTS.get(key)) is not None:
+        return cached
+    texts = list(session.exec(select(Snippet.text).where(
+        Snippet.practice_id == practice_id, Snippet.lang == lang).order_by(Snippet.position)))
     title = session.exec(select(PracticeTranslation.title).where(
         PracticeTranslation.practice_id == practice_id,
-        PracticeTranslation.lang == lang)).first() or practice.slug
-    return StoryPiece(practice_id, practice.slug, title, lang, position, len(texts),
-                      texts[position])
+        PracticeTranslation.lang == lang)).first()
+    if content_hash is not None:  # a practice written without a hash is never cached
+        if len(_TEXTS) >= _TEXTS_MAX:
+            _TEXTS.clear()
+        _TEXTS[key] = (title, texts)
+    return title, texts
 
 
 def practice_by_slug(*, session: Session, slug: str) -> Practice | None:
@@ -76,11 +101,3 @@ def mark_read(*, session: Session, member_id: int, story: StoryPiece) -> None:
     if story.position == story.total - 1 and reading.completed_at is None:
         reading.completed_at = utcnow()
     session.add(reading)
-
-
-def _with_snippets(session: Session, lang: str) -> set[int]:
-    return set(session.exec(select(Snippet.practice_id).where(Snippet.lang == lang).distinct()))
-
-
-def _completed(reading: Reading | None) -> bool:
-    return reading is not None and reading.completed_at is not None
