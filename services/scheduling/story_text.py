@@ -1,0 +1,121 @@
+"""The weekly story's text, computed once per group of members, not once per member.
+
+Members who share topics and content languages get the same story: the practice is
+picked with services.stories.pick_practice as if for a member who has read nothing
+(their own readings and country are not consulted), which is fine for a broadcast. The
+pick depends on the topics only through which published practices they match, so it is
+made once per (languages, set of matching practices): a few dozen picks for 100,000
+members. The first snippet is rendered once per (channel, segment budget, Zawgyi,
+Vietnamese without diacritics); an SMS is cut to the budget (the first page is sent) and
+carries its exact segment count and encoding. Lookups are memoised per member profile.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from content.models import Practice
+from services.language import to_zawgyi
+from services.sms import count, gsm_friendly, split_to_budget
+from services.sms.vietnamese import strip_diacritics
+from services.stories import StoryPiece, pick_practice, piece
+
+SMS_CHANNELS = frozenset({"sms"})
+NON_LATIN = frozenset({"km", "lo", "my", "th"})
+NOBODY = 0  # the member id a group's pick is made for: no readings, no history
+
+Render = Callable[[StoryPiece], str]
+RendererFactory = Callable[[str, str], Render]  # (channel, language) -> StoryPiece -> text
+
+
+def default_renderer(channel: str, lang: str) -> Render:
+    """Title and snippet; Telegram gets the HTML the bot's story snippets use."""
+    if channel == "telegram":
+        return lambda s: (f"<b>{html.escape(s.title, quote=False)}</b> "
+                          f"({s.position + 1}/{s.total})\n\n{html.escape(s.text, quote=False)}")
+    return lambda s: f"{s.title}\n{s.text}"
+
+
+def content_langs(language: str, script: str) -> tuple[str, ...]:
+    """Languages to take content in, best first (as the bot's Turn.content_langs)."""
+    if script == "latin" and language in NON_LATIN:
+        return ("en",)
+    return (language, "en") if language != "en" else ("en",)
+
+
+@dataclass(frozen=True)
+class Text:
+    """What one outbox row carries."""
+
+    text: str
+    segments: int | None
+    encoding: str | None
+    practice_id: int
+
+
+class StoryTexts:
+    """Caches picks per (topics, languages) and texts per rendering variant."""
+
+    def __init__(self, session: Session, factory: RendererFactory | None = None):
+        self.session = session
+        self.factory = factory or default_renderer
+        self._topics: dict[str, set[int]] | None = None
+        self._stories: dict[tuple, StoryPiece | None] = {}
+        self._texts: dict[tuple, Text | None] = {}
+        self._profiles: dict[tuple, Text | None] = {}
+
+    def story(self, topics: list[str] | None, langs: tuple[str, ...]) -> StoryPiece | None:
+        """The first snippet of the practice told to members with these topics."""
+        if self._topics is None:
+            self._topics = {}
+            for practice_id, practice_topics in self.session.exec(select(
+                    Practice.id, Practice.topics).where(Practice.status == "published")):
+                for topic in practice_topics:
+                    self._topics.setdefault(topic, set()).add(practice_id)
+        matching = frozenset().union(*(self._topics.get(t, ()) for t in topics or ()))
+        key = (langs, matching)
+        if key not in self._stories:
+            found = pick_practice(session=self.session, topics=list(topics or ()),
+                                  langs=list(langs), member_id=NOBODY)
+            self._stories[key] = None if found is None else piece(
+                session=self.session, practice_id=found[0], lang=found[1], position=0)
+        return self._stories[key]
+
+    def text(self, member, channel: str) -> Text | None:
+        """The story text for a member (a row with topics_wanted, language, script,
+        zawgyi, segment_budget) on a channel; None when no practice has snippets."""
+        profile = (tuple(member.topics_wanted or ()), member.language, member.script,
+                   member.zawgyi, member.segment_budget, channel)
+        if profile not in self._profiles:
+            self._profiles[profile] = self._text(member, channel)
+        return self._profiles[profile]
+
+    def _text(self, member, channel: str) -> Text | None:
+        langs = content_langs(member.language, member.script)
+        story = self.story(member.topics_wanted, langs)
+        if story is None:
+            return None
+        sms = channel in SMS_CHANNELS
+        plain = member.script == "latin" and member.language == "vi"
+        key = (story.practice_id, story.lang, channel, sms and max(1, member.segment_budget),
+               bool(member.zawgyi) and story.lang == "my", plain)
+        if key not in self._texts:
+            self._texts[key] = self._render(story, channel, *key[3:])
+        return self._texts[key]
+
+    def _render(self, story: StoryPiece, channel: str, budget: int, zawgyi: bool,
+                plain: bool) -> Text:
+        text = self.factory(channel, story.lang)(story)
+        if plain:
+            text = strip_diacritics(text)
+        elif zawgyi:
+            text = to_zawgyi(text)
+        if not budget:  # not SMS: sent whole
+            return Text(text, None, None, story.practice_id)
+        page = split_to_budget(gsm_friendly(text), budget)[0]
+        info = count(page)
+        return Text(page, info.segments, info.encoding, story.practice_id)
