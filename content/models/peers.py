@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from content.models.base import created_field, json_field
@@ -16,6 +16,8 @@ class Introduction(SQLModel, table=True):
     status: proposed | active | declined | closed | reported. While active, a message
     that starts with `relay_code` is forwarded to the other member, masked.
     """
+
+    __table_args__ = (Index("ix_introduction_b_created", "member_b", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     member_a: int = Field(foreign_key="member.id", index=True)  # who asked for a peer
@@ -56,7 +58,10 @@ class ReplicationReport(SQLModel, table=True):
 
 class Job(SQLModel, table=True):
     """Scheduled work (follow-ups, escalations, weekly stories, relay expiry), claimed by
-    one worker at a time like outbox rows."""
+    one worker at a time like outbox rows. Migration 0004 also keeps one due job per
+    (kind, member, ref) with a unique partial index."""
+
+    __table_args__ = (Index("ix_job_status_due", "status", "due_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=24, index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from content.models.base import created_field
@@ -37,6 +37,10 @@ class Question(SQLModel, table=True):
 
 class QuestionRoute(SQLModel, table=True):
     """A question sent to one answerer, who replies with its short code (e.g. A57)."""
+
+    __table_args__ = (Index("ux_questionroute_code_sent", "code", unique=True,
+                            sqlite_where=text("status = 'sent'"),
+                            postgresql_where=text("status = 'sent'")),)
 
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id", index=True)
