@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from content.languages import TOPICS
 from content.models import Introduction, Member
+from services.localtime import reachable
 from services.matching.candidates import (
     LIMIT,
     PROFILE,
@@ -31,7 +32,7 @@ from services.matching.candidates import (
     candidate_query,
     weekly_counts,
 )
-from services.matching.scoring import profile, reachable, score
+from services.matching.scoring import profile, score
 
 __all__ = ["Proposal", "StaleProposal", "create_introduction", "propose"]
 

@@ -9,12 +9,11 @@ without one is never scored, whatever the SQL said.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content.models import Member
+from services.localtime import reachable
 from services.matching.candidates import (
     CLMV,
     RESOURCE,
@@ -29,34 +28,6 @@ from services.matching.candidates import (
     W_SECTOR,
     languages_of,
 )
-
-
-@lru_cache(maxsize=512)
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
-
-
-def in_quiet_hours(hour: int, start: int, end: int) -> bool:
-    """Whether `hour` falls in [start, end), which may wrap past midnight; start == end
-    means no quiet hours."""
-    if start == end:
-        return False
-    if start < end:
-        return start <= hour < end
-    return hour >= start or hour < end
-
-
-def reachable(timezone: str | None, start: int, end: int, now: datetime) -> bool:
-    """Outside quiet hours on the person's own clock; an unknown timezone is reachable."""
-    zone = _zone(timezone) if timezone else None
-    if zone is None:
-        return True
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    return not in_quiet_hours(now.astimezone(zone).hour, start, end)
 
 
 def score(member: Member, row: Any, topic: str, now: datetime,

@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import Text, and_, case, cast, func, not_, or_
 from sqlmodel import Session, select
 
 from content.models import Member, QuestionRoute
+from services.localtime import reachable, zone
 
 ANSWERER_ROLES = ("expert", "member")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -90,20 +91,6 @@ def awake(now: datetime):
     return or_(*branches)
 
 
-def reachable(timezone: str | None, quiet_start: int, quiet_end: int, now: datetime) -> bool:
-    """Not in the member's quiet hours in their own timezone (unknown zone: reachable).
-
-    Quiet hours may wrap midnight (21 to 7) or not (13 to 15); equal hours mean none.
-    """
-    zone = _zone(timezone)
-    if zone is None or quiet_start == quiet_end:
-        return True
-    hour = now.astimezone(zone).hour
-    if quiet_start < quiet_end:
-        return not quiet_start <= hour < quiet_end
-    return quiet_end <= hour < quiet_start
-
-
 def _quarter(now: datetime) -> datetime:
     """`now` in UTC, down to the quarter hour (offsets like +5:45 change on quarters)."""
     now = now.astimezone(ZoneInfo("UTC"))
@@ -115,20 +102,10 @@ def _hours(quarter: datetime) -> dict[int, tuple[str, ...]]:
     """Local hour -> the zones showing it at this quarter hour."""
     grouped: dict[int, list[str]] = {}
     for name in _zone_names():
-        grouped.setdefault(quarter.astimezone(_zone(name)).hour, []).append(name)
+        grouped.setdefault(quarter.astimezone(zone(name)).hour, []).append(name)
     return {hour: tuple(names) for hour, names in sorted(grouped.items())}
 
 
 @lru_cache(maxsize=1)
 def _zone_names() -> tuple[str, ...]:
-    return tuple(sorted(n for n in available_timezones() if _zone(n) is not None))
-
-
-@lru_cache(maxsize=1024)
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    return tuple(sorted(n for n in available_timezones() if zone(n) is not None))

@@ -4,29 +4,18 @@ quiet hours, which run from `quiet_start` to `quiet_end` and may wrap midnight."
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from services import localtime
+from services.localtime import is_quiet
 
 DEFAULT_TIMEZONE = "Asia/Phnom_Penh"
 
 
-@lru_cache(maxsize=512)
 def zone(name: str | None) -> ZoneInfo:
-    """The member's zone; the default for an unknown or invalid name."""
-    try:
-        return ZoneInfo(name) if name else ZoneInfo(DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
-
-
-def is_quiet(hour: int, start: int, end: int) -> bool:
-    """Whether a local hour falls in [start, end), wrapping midnight (21..7 is the
-    night); start == end means no quiet hours at all."""
-    if start == end:
-        return False
-    if start < end:
-        return start <= hour < end
-    return hour >= start or hour < end
+    """The member's zone; the default for an unknown or invalid name (a weekly story is
+    timed by it, so every member needs a clock)."""
+    return localtime.zone(name) or localtime.zone(DEFAULT_TIMEZONE)
 
 
 def quiet_over(local: datetime, end: int) -> datetime:

@@ -14,8 +14,9 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from content.models import Identity, Introduction, Member
+from services.localtime import is_quiet as in_quiet_hours
+from services.localtime import reachable
 from services.matching import StaleProposal, create_introduction, propose
-from services.matching.scoring import in_quiet_hours, reachable
 
 NOW = datetime(2025, 3, 5, 5, 0, tzinfo=UTC)  # 12:00 in Phnom Penh, 13:00 in Manila
 
