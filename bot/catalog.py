@@ -1,6 +1,8 @@
 """Interface text: one gettext PO catalog per language, read with Babel.
 
-Message ids are keys such as `menu.title`; `key.sms` and `key.telegram` are optional
+The core texts are `locale/<lang>.po`; each flow of the peer loop keeps its own texts in
+`locale/<flow>/<lang>.po`, merged into one catalog per language. Message ids are keys
+such as `menu.title`; `key.sms` and `key.telegram` are optional
 channel variants (shorter text for SMS, markup for Telegram). A translation marked
 `#, fuzzy` is a draft nobody has reviewed yet: it is used, and counted as unreviewed,
 so moderators see which languages need a native speaker. A key missing from a
@@ -27,14 +29,19 @@ class Catalog:
 
     @classmethod
     def load(cls, folder: Path = LOCALE_DIR) -> Catalog:
-        """Reads every `<lang>.po` in the folder."""
+        """Reads every `<lang>.po` in the folder and its subfolders (one per flow)."""
         catalog = cls()
-        for path in sorted(folder.glob("*.po")):
+        for path in sorted(folder.rglob("*.po")):
             with path.open("rb") as fh:
                 po = read_po(fh)
             lang = path.stem
-            catalog.texts[lang] = {m.id: m.string for m in po if m.id and m.string}
-            catalog.unreviewed[lang] = {m.id for m in po if m.id and m.fuzzy}
+            texts = {m.id: m.string for m in po if m.id and m.string}
+            duplicate = set(texts) & set(catalog.texts.get(lang, {}))
+            if duplicate:
+                raise ValueError(f"{path}: keys defined twice: {sorted(duplicate)}")
+            catalog.texts.setdefault(lang, {}).update(texts)
+            catalog.unreviewed.setdefault(lang, set()).update(
+                m.id for m in po if m.id and m.fuzzy)
         return catalog
 
     def text(self, lang: str, key: str, channel: str | None = None, **params: object) -> str:

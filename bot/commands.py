@@ -7,7 +7,24 @@ from __future__ import annotations
 
 from bot.flows import menu, onboarding, stories
 from bot.flows.common import to_menu
-from bot.intents import ASK, HELP, LANG, MENU, MORE, NEXT, START, STOP, STORY, TOPICS
+from bot.flows.registry import FREE_TEXT
+from bot.intents import (
+    ASK,
+    HELP,
+    LANG,
+    MENU,
+    MORE,
+    NEXT,
+    PEER,
+    SETTINGS,
+    SHARE,
+    START,
+    STOP,
+    STORY,
+    TOPICS,
+    TRIED,
+    VISIT,
+)
 from bot.replies import Outcome, Reply
 from bot.turn import Turn
 from services import members
@@ -49,13 +66,14 @@ def onboarded_command(turn: Turn, intent: str, flow: str | None,
         return to_menu(Reply("help"))
     if intent == MENU:
         return to_menu()
-    if (flow, step) == ("ask", "question") and intent not in (HELP, MENU):  # free text
+    if (flow, step) in FREE_TEXT:  # the member's own words; only HELP and MENU act
         return None
-    if intent in (LANG, STORY, TOPICS, ASK):
+    if intent in (LANG, STORY, TOPICS, ASK, PEER, SHARE, TRIED, VISIT, SETTINGS):
         return menu.run(turn, intent)
     if intent in (MORE, NEXT) and flow != "stories":
         return menu.run(turn, intent)
     return None
 
 
-GLOBAL = frozenset({STOP, START, HELP, MENU, LANG, STORY, TOPICS, MORE, NEXT, ASK})
+GLOBAL = frozenset({STOP, START, HELP, MENU, LANG, STORY, TOPICS, MORE, NEXT, ASK, PEER,
+                    SHARE, TRIED, VISIT, SETTINGS})

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import commands, events, reading
+from bot import coded, commands, events, notify, reading
 from bot.capabilities import Capabilities
 from bot.catalog import Catalog
 from bot.flows import onboarding
@@ -22,14 +22,13 @@ from bot.flows.registry import STEPS
 from bot.intents import HELP, MORE, START, STOP, parse
 from bot.render import Renderer, Rendering
 from bot.replies import Outcome, Reply
-from bot.turn import Turn
+from bot.turn import PAGES, Turn
 from content.models import Identity, InboundMessage, OutboundMessage, utcnow
 from services import conversation, members
 from services.delivery import outbox
 
-NON_LATIN = frozenset({"km", "lo", "my", "th"})
 MAX_TEXT = 2000  # longer messages are stored whole but read only this far
-PAGES = "_pages"
+MEDIA_FLOWS = frozenset({"share"})  # flows whose steps take photos
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,12 @@ class Engine:
             return []
         rendering = self._renderer(turn).render(outcome.replies)
         self._save(turn, outcome, rendering)
-        return outbox.queue(session=session, identity=identity, parts=rendering.messages,
+        rows = outbox.queue(session=session, identity=identity, parts=rendering.messages,
                             inbound_id=inbound.id, purpose=purpose)
+        for notice in outcome.notices:  # other members: never in this member's replies
+            notify.deliver(session, self.catalog, notice, now=now, ttl=self.ttl,
+                           inbound_id=inbound.id)
+        return rows
 
     def _decide(self, turn: Turn, state: conversation.State,
                 identity: Identity) -> tuple[Outcome | None, str]:
@@ -98,13 +101,18 @@ class Engine:
             decided = commands.onboarded_command(turn, intent, state.flow, state.step)
             if decided is not None:
                 return decided
+        by_code = coded.handle(turn)  # "A57 …" answers a question, "P12 …" is a relay
+        if by_code is not None:
+            return by_code
         if state.expired:
             return to_menu(Reply("expired"))
+        step = STEPS.get(state.flow or "", {}).get(state.step or "")
+        if turn.kind in events.MEDIA_KINDS and step is not None and state.flow in MEDIA_FLOWS:
+            return step(turn)  # a photo sent during SHARE belongs to the interview
         if not _visible(turn.text) and turn.kind in events.MEDIA_KINDS:
             return to_menu(Reply("media.received"))
         if not _visible(turn.text):
             return to_menu(Reply("empty"))
-        step = STEPS.get(state.flow or "", {}).get(state.step or "")
         return step(turn) if step else STEPS["menu"]["choose"](turn)
 
     def _next_page(self, turn: Turn, state: conversation.State, pages: list[str],
@@ -128,11 +136,7 @@ class Engine:
         turn.session.add(turn.member)
 
     def _renderer(self, turn: Turn) -> Renderer:
-        member = turn.member
-        latin = member.script == "latin"  # the phone cannot show the script, or saves cost
-        lang = "en" if latin and member.language in NON_LATIN else member.language
-        return Renderer(self.catalog, turn.caps, lang, member.segment_budget,
-                        zawgyi=member.zawgyi, plain=latin and member.language == "vi")
+        return notify.renderer_for(self.catalog, turn.member, turn.caps)
 
 
 def _visible(text: str) -> bool:

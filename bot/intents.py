@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 STOP, START, HELP, MENU, LANG, STORY, MORE, NEXT, TOPICS, ASK = (
     "stop", "start", "help", "menu", "lang", "story", "more", "next", "topics", "ask")
+PEER, VISIT, SHARE, TRIED, SETTINGS = "peer", "visit", "share", "tried", "settings"
 
 # Twilio's own opt-out / opt-in / help lists come first in each entry.
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -36,11 +37,22 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ASK: ("ask", "question", "សួរ", "ຖາມ", "မေး", "hoi", "tanya", "tanong", "ถาม"),
     TOPICS: ("topics", "topic", "ប្រធានបទ", "ຫົວຂໍ້", "ခေါင်းစဉ်", "chu de", "topik",
              "paksa", "หัวข้อ"),
+    # The peer loop. Local words are drafts, like the catalog's (see bot/locale).
+    PEER: ("peer", "meet", "ដៃគូ", "ໝູ່", "မိတ်ဆွေ", "ket noi", "teman", "rakan", "kasama",
+           "เพื่อน"),
+    VISIT: ("visit", "ទស្សនា", "ຢ້ຽມຢາມ", "လေ့လာရေးခရီး", "tham quan", "kunjungan",
+            "lawatan", "bisita", "ดูงาน"),
+    SHARE: ("share", "ចែករំលែក", "ແບ່ງປັນ", "မျှဝေ", "chia se", "berbagi", "kongsi",
+            "ibahagi", "แบ่งปัน"),
+    TRIED: ("tried", "ខ្ញុំបានសាក", "ທົດລອງແລ້ວ", "စမ်းပြီး", "da thu", "sudah coba", "sudah cuba",
+            "sinubukan", "ลองแล้ว"),
+    SETTINGS: ("settings", "setting", "ការកំណត់", "ຕັ້ງຄ່າ", "ဆက်တင်", "cai dat",
+               "pengaturan", "tetapan", "ตั้งค่า"),
 }
 _LOOKUP = {word: intent for intent, words in KEYWORDS.items() for word in words}
 # Only these take an argument after the word; STOP and friends must be the whole message
 # (as Twilio matches them), so "end of the season" is not an opt-out.
-WITH_ARGUMENT = frozenset({START, LANG, STORY, TOPICS, ASK})
+WITH_ARGUMENT = frozenset({START, LANG, STORY, TOPICS, ASK, PEER, VISIT, TRIED})
 _SEPARATORS = re.compile(r"[\s,;.、/+-]+")
 
 

@@ -37,11 +37,26 @@ class Step:
     step: str
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Replies to another member (an answerer, the asker, a peer), rendered in their
+    language for their channel. With `next`, their dialog continues at that step (with
+    `data`), so that a bare "1" answers the question the notice asked."""
+
+    member_id: int
+    replies: tuple[Reply, ...]
+    next: Step | None = None
+    data: dict = field(default_factory=dict)
+    purpose: str = "reply"
+
+
 @dataclass
 class Outcome:
-    """The replies of a turn and where the member goes next (None = the menu)."""
+    """The replies of a turn, where the member goes next (None = the menu), and notices
+    to other members queued in the same transaction."""
 
     replies: list[Reply]
     next: Step | None = None
     data: dict = field(default_factory=dict)
     keep_data: bool = False
+    notices: list[Notice] = field(default_factory=list)

@@ -11,6 +11,9 @@ from bot.capabilities import Capabilities
 from bot.intents import Parsed
 from content.models import Identity, Member
 
+NON_LATIN = frozenset({"km", "lo", "my", "th"})  # scripts a basic phone may not show
+PAGES = "_pages"  # the dialog data key of SMS pages held back for MORE
+
 
 @dataclass
 class Turn:
@@ -37,6 +40,6 @@ class Turn:
     def content_langs(self) -> list[str]:
         """Languages to take content in, best first (English as the last resort)."""
         lang = self.member.language
-        if self.member.script == "latin" and lang in {"km", "lo", "my", "th"}:
+        if self.member.script == "latin" and lang in NON_LATIN:
             return ["en"]
         return [lang, "en"] if lang != "en" else ["en"]

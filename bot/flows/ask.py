@@ -57,5 +57,5 @@ def rate(turn: Turn) -> Outcome:
                    helpful=helped, now=turn.now)
     return to_menu(Reply("ask.thanks" if helped else "ask.open_after_no"))
 
-
+FREE_TEXT = frozenset({"question"})
 STEPS = {"question": question, "rate": rate}

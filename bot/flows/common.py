@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.intents import ASK, HELP, LANG, STORY, TOPICS
+from bot.intents import ASK, HELP, PEER, SETTINGS, SHARE, STORY, TRIED
 from bot.replies import Choice, Outcome, Reply, Step
 
-MENU_ITEMS = (("menu.story", STORY), ("menu.ask", ASK), ("menu.topics", TOPICS),
-              ("menu.language", LANG), ("menu.help", HELP))
+MENU_ITEMS = (("menu.story", STORY), ("menu.ask", ASK), ("menu.peer", PEER),
+              ("menu.share", SHARE), ("menu.tried", TRIED), ("menu.settings", SETTINGS),
+              ("menu.help", HELP))
 BACK = Choice("0", "menu.back")
 
 

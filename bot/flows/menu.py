@@ -4,17 +4,32 @@
 flowchart LR
   menu -->|1 / STORY| stories
   menu -->|2 / ASK| ask
-  menu -->|3 / TOPICS| settings.topics
-  menu -->|4 / LANG| settings.language
-  menu -->|5 / HELP| help
+  menu -->|3 / PEER| peer
+  menu -->|4 / SHARE| share
+  menu -->|5 / TRIED| tried
+  menu -->|6 / SETTINGS| settings
+  menu -->|7 / HELP| help
+  menu -->|TOPICS, LANG, VISIT, STORY ON/OFF| other[the flow named]
 ```
 """
 
 from __future__ import annotations
 
-from bot.flows import ask, settings, stories
+from bot.flows import ask, peer, settings, share, stories, subscriptions, tried, visit
 from bot.flows.common import MENU_ITEMS, invalid, to_menu
-from bot.intents import ASK, LANG, MORE, NEXT, STORY, TOPICS
+from bot.intents import (
+    ASK,
+    LANG,
+    MORE,
+    NEXT,
+    PEER,
+    SETTINGS,
+    SHARE,
+    STORY,
+    TOPICS,
+    TRIED,
+    VISIT,
+)
 from bot.replies import Outcome, Reply
 from bot.turn import Turn
 
@@ -31,6 +46,10 @@ def choose(turn: Turn) -> Outcome:
 
 def run(turn: Turn, intent: str) -> Outcome:
     """Starts the flow behind a command or menu item."""
+    if intent == STORY:
+        switched = subscriptions.switch(turn)  # STORY ON / STORY OFF
+        if switched is not None:
+            return switched
     if intent in (STORY, MORE, NEXT):
         return stories.start(turn)
     if intent == ASK:
@@ -39,6 +58,10 @@ def run(turn: Turn, intent: str) -> Outcome:
         return settings.ask_topics(turn)
     if intent == LANG:
         return settings.ask_language(turn)
+    starts = {PEER: peer.start, SHARE: share.start, TRIED: tried.start, VISIT: visit.start,
+              SETTINGS: settings.start}
+    if intent in starts:
+        return starts[intent](turn)
     return to_menu(Reply("help"))
 
 

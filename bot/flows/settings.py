@@ -110,4 +110,10 @@ def topics(turn: Turn) -> Outcome:
     return to_menu(Reply("topics.saved"))
 
 
+
+def start(turn: Turn) -> Outcome:
+    """The settings menu."""
+    return ask_language(turn)
+
+
 STEPS = {"language": language, "topics": topics, "script": script, "plain": script}

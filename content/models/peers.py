@@ -32,6 +32,9 @@ class Introduction(SQLModel, table=True):
     relay_code: str | None = Field(default=None, max_length=8, index=True)
     created_at: datetime = created_field()
     expires_at: datetime | None = None
+    closed_at: datetime | None = None
+    closed_by: int | None = None  # the member who sent END or REPORT (None: expired)
+    report_text: str | None = Field(default=None, sa_type=Text)
 
 
 class VisitInterest(SQLModel, table=True):

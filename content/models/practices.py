@@ -23,6 +23,12 @@ class Practice(SQLModel, table=True):
     sectors: list[str] = json_field()
     sources: list[dict] = json_field()
     content_hash: str | None = Field(default=None, max_length=64)
+    # A practice documented by a member through SHARE: who, their photos (Telegram
+    # file ids), whether the host welcomes visitors, and when they were told it is live.
+    contributor_id: int | None = Field(default=None, foreign_key="member.id")
+    media: list[dict] = json_field()
+    visitors_welcome: bool | None = None
+    published_at: datetime | None = None
     created_at: datetime = created_field()
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -69,6 +75,9 @@ class Faq(SQLModel, table=True):
     position: int
     question: str = Field(sa_type=Text)
     answer: str = Field(sa_type=Text)
+    # A FAQ promoted from a member's answer: the answer, and the name shown (None: anonymous)
+    answer_id: int | None = Field(default=None, foreign_key="answer.id")
+    attribution: str | None = Field(default=None, max_length=200)
 
 
 class Reading(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """Reply codes of routes: a letter and two or three digits ("A57"), unique among the
 routes still waiting for an answer, typed at the start of an answerer's reply.
 
-I and O are left out: on a basic phone's keypad they are read as 1 and 0.
+I and O are left out: on a basic phone's keypad they are read as 1 and 0. P is left out
+too: "P12" codes belong to peer relays (bot/relay.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlmodel import Session, select
 
 from content.models import QuestionRoute
 
-LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+LETTERS = "ABCDEFGHJKLMNQRSTUVWXYZ"
 TWO_DIGIT_TRIES = 20  # then three digits: 21,600 codes instead of 2,160
 CODE_RE = re.compile(r"^\s*([A-Za-z]\d{2,3})(?![\w])[\s:.,;-]*(.*)$", re.DOTALL)
 

@@ -39,6 +39,7 @@ class Chat:
     address: str = ""
     provider: str = "simulator"
     log: list = field(default_factory=list)
+    seen: int = 0  # the last outbox row id this chat has looked at
 
     def __post_init__(self):
         self.address = self.address or ADDRESSES[self.channel]
@@ -51,7 +52,21 @@ class Chat:
         for reply in received.replies:
             self._check_size(reply)
         self.log.append((text, received.replies))
+        self.seen = max([self.seen, *(r.id for r in received.replies)])
         return received.replies
+
+    def received(self) -> list[OutboundMessage]:
+        """Messages queued for this chat since it last looked that were not replies to its
+        own messages: notices from other members' turns, the moderators, the worker."""
+        with Session(self.services.db) as session:
+            identity = self.identity(session)
+            rows = list(session.exec(select(OutboundMessage).where(
+                OutboundMessage.identity_id == identity.id, OutboundMessage.id > self.seen)
+                .order_by(OutboundMessage.id)))
+        for row in rows:
+            self._check_size(row)
+        self.seen = max([self.seen, *(r.id for r in rows)])
+        return rows
 
     def member(self) -> Member:
         """The member row as stored now."""
