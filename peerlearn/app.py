@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import PROJECT_ROOT, Settings
 from peerlearn.wiring import Services, build
-from web import api, simulator
+from web import api, moderation, simulator
 from webhooks import health, routes
 
 
@@ -42,5 +42,6 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
                                           settings.public_base_url))
     app.include_router(simulator.make_router(services))
     app.include_router(api.make_router(services))
+    app.include_router(moderation.make_router(services))
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
     return app

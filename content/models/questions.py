@@ -25,6 +25,7 @@ class Question(SQLModel, table=True):
     source: str = Field(default="ask", max_length=16)  # ask | tried (what went wrong)
     practice_id: int | None = Field(default=None, foreign_key="practice.id")
     needs_translation: bool = False
+    text_en: str | None = Field(default=None, sa_type=Text)  # a moderator's translation
     escalated_at: datetime | None = None
     practice_slug: str | None = Field(default=None, max_length=80)
     answer_kind: str | None = Field(default=None, max_length=16)  # faq | snippet

@@ -1,5 +1,5 @@
 """Columns the peer-loop flows need: practices documented by members (contributor,
-photos, visitors welcome, published time), closing and reporting a relay, and FAQ pairs
+photos, visitors welcome, published time), a question's English translation, closing and reporting a relay, and FAQ pairs
 promoted from a member's answer with the name shown.
 
 Revision ID: 0005
@@ -28,6 +28,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("published_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch.create_foreign_key("fk_practice_contributor", "member", ["contributor_id"],
                                  ["id"])
+    with op.batch_alter_table("question") as batch:
+        batch.add_column(sa.Column("text_en", sa.Text(), nullable=True))
     with op.batch_alter_table("introduction") as batch:
         batch.add_column(sa.Column("closed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch.add_column(sa.Column("closed_by", sa.Integer(), nullable=True))
@@ -47,6 +49,8 @@ def downgrade() -> None:
         batch.drop_column("report_text")
         batch.drop_column("closed_by")
         batch.drop_column("closed_at")
+    with op.batch_alter_table("question") as batch:
+        batch.drop_column("text_en")
     with op.batch_alter_table("practice") as batch:
         batch.drop_constraint("fk_practice_contributor", type_="foreignkey")
         batch.drop_column("published_at")

@@ -1,0 +1,26 @@
+"""The moderators' JSON API under `/api/moderation` (the console pages come later).
+
+Every route needs the moderator's credentials (HTTP Basic with ADMIN_EMAIL and
+ADMIN_PASSWORD; see auth.py) and every action that changes something is written to the
+audit log. Responses carry ids, languages and texts, never phone numbers or chat ids.
+Each area has its own file: questions and answers (questions.py), introductions and
+relay reports (peers.py), member-documented practices, visits and replication
+(practices.py).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from web.moderation import auth, peers, practices, questions
+
+PREFIX = "/api/moderation"
+
+
+def make_router(services) -> APIRouter:
+    """All moderation routes, behind the moderator check."""
+    router = APIRouter(prefix=PREFIX, tags=["moderation"],
+                       dependencies=[Depends(auth.moderator(services.settings))])
+    for area in (questions, peers, practices):
+        router.include_router(area.make_router(services))
+    return router

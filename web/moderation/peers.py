@@ -1,0 +1,10 @@
+"""Introductions: relay reports."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def make_router(services) -> APIRouter:
+    """The routes of this area."""
+    return APIRouter()

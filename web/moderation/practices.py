@@ -1,0 +1,10 @@
+"""Member-documented practices, visit demand, replication counts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def make_router(services) -> APIRouter:
+    """The routes of this area."""
+    return APIRouter()
