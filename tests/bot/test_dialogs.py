@@ -8,7 +8,7 @@ from tests.support.chat import Chat, Expect, run_table
 
 CHANNELS = ["sms", "telegram"]
 LANG_CHOICES = tuple(str(n) for n in range(1, 10))
-MENU = Expect(keys=("menu.title",), choices=("1", "2", "3", "4", "5"))
+MENU = Expect(keys=("menu.title",), choices=("1", "2", "3", "4", "5", "6", "7"))
 
 # English, telling the country from the phone (SMS) or asking it (Telegram).
 ONBOARD_EN = {
