@@ -10,18 +10,24 @@ stays open and a later route() call (after their night) will find them.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from content.models import Practice, Question, QuestionRoute
+from content.models import Practice, Question, QuestionRoute, SearchDoc
+from content.segment import words
 from services import search
+from services.language import normalize
 from services.routing.candidates import pick
 from services.routing.codes import new_code
+from services.search.terms import doc_counts
 
 MAX_ANSWERERS = 3
+TOPIC_HITS = 12  # practices looked at to find the question's topics
 BRIDGE_LANG = "en"  # what moderators translate from and to
 
 
@@ -45,12 +51,43 @@ class RouteResult:
 
 
 def infer_topics(session: Session, text: str, lang: str) -> list[str]:
-    """The topics of the practice that best matches the question (none if nothing does)."""
-    hits = search.search(session=session, query=text, lang=lang, limit=1)
+    """The topics of the practice that best matches the question (none if nothing does).
+
+    The search ranks practices by all the question's words, and a long text holding
+    "how", "we" and "sell" can come first. So each found practice gets its share of the
+    best search score plus its share of the best specificity: the question's words its
+    texts hold, each weighing log(documents / documents holding it). In "how do we dry
+    fish to sell", "fish" then points to the practice about fisheries. (On the bench
+    questions this keeps the search's own top hit as often, and finds more fish.)
+    """
+    hits = search.search(session=session, query=text, lang=lang, limit=TOPIC_HITS)
     if not hits:
         return []
-    practice = session.exec(select(Practice).where(Practice.slug == hits[0].practice)).first()
+    terms = set(words(normalize(text), lang))
+    counts = doc_counts(session, list(terms))
+    total = session.exec(select(func.count()).select_from(SearchDoc)).one()
+    docs = dict(session.exec(select(SearchDoc.id, SearchDoc.practice_id).where(
+        SearchDoc.id.in_([hit.doc_id for hit in hits]))).all())
+    held = _held_terms(session, list(docs.values()), {hit.lang for hit in hits}, terms)
+    specific = [sum(math.log(max(total, counts[t]) / counts[t])
+                    for t in held.get(docs.get(hit.doc_id), ()) if t in counts)
+                for hit in hits]
+    top, most = hits[0].score if hits[0].score > 0 else 1.0, max(specific) or 1.0
+    best = max(range(len(hits)), key=lambda i: hits[i].score / top + specific[i] / most)
+    slug = hits[best].practice
+    practice = session.exec(select(Practice).where(Practice.slug == slug)).first()
     return list(practice.topics) if practice else []
+
+
+def _held_terms(session: Session, practice_ids: list[int], langs: set[str],
+                terms: set[str]) -> dict[int, set[str]]:
+    """Per practice: which of the terms its indexed texts in these languages hold."""
+    held: dict[int, set[str]] = {}
+    rows = session.exec(select(SearchDoc.practice_id, SearchDoc.tokens).where(
+        SearchDoc.practice_id.in_(practice_ids), SearchDoc.lang.in_(sorted(langs)))).all()
+    for practice_id, tokens in rows:
+        held.setdefault(practice_id, set()).update(terms.intersection((tokens or "").split()))
+    return held
 
 
 def route(*, session: Session, question_id: int, now: datetime,
@@ -67,7 +104,7 @@ def route(*, session: Session, question_id: int, now: datetime,
                                                             question.lang)
     if not result.topics:
         return _for_moderators(question, now, result, "no topic found for the question")
-    source = "given" if given else "inferred from the best search hit"
+    source = "given" if given else "inferred from the search hits"
     result.reasons.append(f"topics ({source}): {', '.join(result.topics)}")
     needed = max(0, min(max_answerers, MAX_ANSWERERS))
     chosen, exist = _pick(session, question, result.topics, question.lang, now, needed)

@@ -1,4 +1,5 @@
-"""ASK: answers from the store with a rating, or an honest promise of a person."""
+"""ASK: answers from the store with a rating, or routed to people, and the member is told
+honestly which."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from content.models import Question
+from tests.bot.test_answering import asker, code_in, expert
 from tests.bot.test_dialogs import CHANNELS, onboard
 from tests.support.chat import Chat, Expect, run_table
 
@@ -14,8 +16,10 @@ WATER_ANSWER = "SRI fields are kept moist"
 
 
 def questions(chat) -> list[Question]:
+    """The questions this chat's member asked."""
     with Session(chat.services.db) as session:
-        return list(session.exec(select(Question).order_by(Question.id)))
+        return list(session.exec(select(Question).where(
+            Question.member_id == chat.member().id).order_by(Question.id)))
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -33,17 +37,44 @@ def test_a_stored_answer_is_given_and_rated(services, channel):
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_from_the_menu_and_not_helpful_keeps_it_open(services, channel):
+def test_from_the_menu_and_not_helpful_goes_to_a_moderator(services, channel):
     chat = Chat(services, channel)
     onboard(chat)
     run_table(chat, [
         ("2", Expect(keys=("ask.prompt",))),
         ("Does SRI need more water?", Expect(contains=(WATER_ANSWER,))),
         ("3", Expect(contains=("from 1 to 2",), keys=("ask.rate",))),
-        ("2", Expect(keys=("ask.open_after_no", "menu.title"))),
+        ("2", Expect(keys=("ask.sorry", "ask.moderators", "menu.title"))),
     ])
     (question,) = questions(chat)
     assert (question.status, question.helpful) == ("open", False)
+    assert question.escalated_at is not None  # nobody offers the topic: moderators
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_not_helpful_goes_to_a_person_who_knows_the_topic(services, channel):
+    member = asker(services, channel)
+    person = expert(services, channel, topics_offered=["farming"])
+    run_table(member, [
+        ("ASK Does SRI need more water?", Expect(contains=(WATER_ANSWER,))),
+        ("2", Expect(keys=("ask.sorry", "ask.sent_one", "menu.title"))),
+    ])
+    notice = person.received()
+    assert "Does SRI need more water?" in notice[0].text and code_in(notice)
+    (question,) = questions(member)
+    assert (question.status, question.helpful) == ("routed", False)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_two_people_get_it_and_the_member_is_told_so(services, channel):
+    member = asker(services, channel)
+    first, second = expert(services, channel), expert(services, channel, "other")
+    replies = member.say("ASK How do I dry fish?")
+    member.check(replies, Expect(contains=(member.text_of("ask.sent").format(n=2),)),
+                 "ASK")
+    assert code_in(first.received()) != code_in(second.received())
+    (question,) = questions(member)
+    assert (question.text, question.status) == ("How do I dry fish?", "routed")
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -53,9 +84,10 @@ def test_nothing_confident_is_said_honestly(services, channel, text):
     chat = Chat(services, channel)
     onboard(chat)
     run_table(chat, [("ASK", Expect(keys=("ask.prompt",))),
-                     (text, Expect(keys=("ask.open", "menu.title")))])
+                     (text, Expect(keys=("ask.moderators", "menu.title")))])
     (question,) = questions(chat)
     assert question.status == "open" and question.answer_text is None
+    assert question.text == text[:2000] and question.escalated_at is not None
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
