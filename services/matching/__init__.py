@@ -12,6 +12,7 @@ requests racing for the same resource person cannot push them over the cap.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -32,9 +33,10 @@ from services.matching.candidates import (
     candidate_query,
     weekly_counts,
 )
+from services.matching.cards import Card, card
 from services.matching.scoring import profile, score
 
-__all__ = ["Proposal", "StaleProposal", "create_introduction", "propose"]
+__all__ = ["Card", "Proposal", "StaleProposal", "card", "create_introduction", "propose"]
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,11 @@ def _utc(now: datetime) -> datetime:
 
 
 def propose(*, session: Session, member_id: int, topic: str, now: datetime,
-            weekly_cap: int = 3, limit: int = LIMIT) -> Proposal | None:
+            weekly_cap: int = 3, limit: int = LIMIT,
+            exclude: Collection[int] = ()) -> Proposal | None:
     """The best peer for `member_id` to learn `topic` from, or None if nobody fits;
-    `limit` candidates (by SQL pre-score) are scored in Python."""
+    `limit` candidates (by SQL pre-score) are scored in Python. `exclude`: peers already
+    shown in this PEER session ("Another"), passed over after the SQL fetch."""
     if topic not in TOPICS:
         raise ValueError(f"unknown topic {topic!r}")
     member = session.get(Member, member_id)
@@ -70,12 +74,14 @@ def propose(*, session: Session, member_id: int, topic: str, now: datetime,
     query = candidate_query(member=member, topic=topic, now=now, cap=None, dialect=dialect,
                             limit=limit)
     rows = session.exec(query).all()
-    best = _best(session, member, topic, now, weekly_cap, rows)
+    skip = frozenset(exclude)
+    best = _best(session, member, topic, now, weekly_cap, rows, skip)
     if best is None and len(rows) == limit:
         # everyone fetched had a full week: ask again with the cap in SQL
         query = candidate_query(member=member, topic=topic, now=now, cap=weekly_cap,
                                 dialect=dialect, limit=limit)
-        best = _best(session, member, topic, now, weekly_cap, session.exec(query).all())
+        best = _best(session, member, topic, now, weekly_cap, session.exec(query).all(),
+                     skip)
     if best is None:
         return None
     total, row, reasons = best
@@ -84,7 +90,8 @@ def propose(*, session: Session, member_id: int, topic: str, now: datetime,
 
 
 def _best(session: Session, member: Member, topic: str, now: datetime, cap: int,
-          rows: list[Any]) -> tuple[float, Any, list[str]] | None:
+          rows: list[Any], skip: frozenset[int] = frozenset()
+          ) -> tuple[float, Any, list[str]] | None:
     """The best row under the cap, with its score and reasons. The pre-score plus
     reachability and load orders them; the full score (which checks the language and the
     topic again) is computed on the full row of the first one, then the next if need be."""
@@ -92,7 +99,8 @@ def _best(session: Session, member: Member, topic: str, now: datetime, cap: int,
     ranked = sorted(((row.prescore + W_OFFERS + W_LOAD * load.get(row.id, 0)
                       + W_REACHABLE * reachable(row.timezone, row.quiet_start,
                                                 row.quiet_end, now), -i, row.id)
-                     for i, row in enumerate(rows) if load.get(row.id, 0) < cap),
+                     for i, row in enumerate(rows)
+                     if load.get(row.id, 0) < cap and row.id not in skip),
                     reverse=True)
     for _, _, member_id in ranked:
         full = session.exec(select(*PROFILE).where(PROFILE[0] == member_id)).one()
