@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from content.models import Practice, PracticeTranslation, Reading, Snippet, utcnow
+from services import search
 
 # Per-process cache of (title, snippet texts) per practice and language. The key holds the
 # practice's content hash and updated_at, which every content writer (the importer) sets
@@ -101,3 +102,40 @@ def mark_read(*, session: Session, member_id: int, story: StoryPiece) -> None:
     if story.position == story.total - 1 and reading.completed_at is None:
         reading.completed_at = utcnow()
     session.add(reading)
+
+
+def titles(*, session: Session, practice_ids: list[int], langs: list[str]) -> dict[int, str]:
+    """Each practice's title in the first of `langs` that has one (its slug otherwise)."""
+    if not practice_ids:
+        return {}
+    found: dict[int, dict[str, str]] = {}
+    for pid, lang, title in session.execute(select(
+            PracticeTranslation.practice_id, PracticeTranslation.lang,
+            PracticeTranslation.title).where(PracticeTranslation.practice_id.in_(practice_ids),
+                                             PracticeTranslation.lang.in_(langs))):
+        found.setdefault(pid, {})[lang] = title
+    slugs = dict(session.execute(select(Practice.id, Practice.slug).where(
+        Practice.id.in_(practice_ids))).all())
+    return {pid: next((found.get(pid, {})[lang] for lang in langs
+                       if lang in found.get(pid, {})), slugs[pid])
+            for pid in practice_ids if pid in slugs}
+
+
+def find_practices(*, session: Session, name: str, langs: list[str],
+                   limit: int = 5) -> list[int]:
+    """Published practices a member names: by slug, else by searching their words."""
+    exact = practice_by_slug(session=session, slug=name.strip().lower())
+    if exact is not None:
+        return [exact.id]
+    slugs: list[str] = []
+    for lang in langs:
+        for hit in search.search(session=session, query=name, lang=lang, limit=limit):
+            if hit.practice not in slugs:
+                slugs.append(hit.practice)
+        if slugs:
+            break
+    if not slugs:
+        return []
+    ids = dict(session.execute(select(Practice.slug, Practice.id).where(
+        Practice.slug.in_(slugs), Practice.status == "published")).all())
+    return [ids[s] for s in slugs if s in ids][:limit]

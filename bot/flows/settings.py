@@ -1,13 +1,27 @@
-"""Settings a member can change any time: language and topics."""
+"""Settings a member can change any time: language, topics wanted and offered, the
+weekly story and peer introductions. LANG and TOPICS go straight to their question.
+
+```mermaid
+flowchart LR
+  settings -->|1 / LANG| language --> script
+  settings -->|2 / TOPICS| topics
+  settings -->|3| offered
+  settings -->|4| weekly[weekly story on/off]
+  settings -->|5| peers[peer introductions on/off]
+  settings -->|0| menu
+```
+"""
 
 from __future__ import annotations
 
 from bot.choices import TOPIC_GROUPS, numbered, topics_for
-from bot.flows.common import invalid, to_menu
+from bot.flows import subscriptions
+from bot.flows.common import BACK, invalid, to_menu
 from bot.intents import single_digits
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
 from content.languages import BY_CODE, LANGUAGES
+from content.models import Member
 
 
 def language_reply() -> Reply:
@@ -110,10 +124,65 @@ def topics(turn: Turn) -> Outcome:
     return to_menu(Reply("topics.saved"))
 
 
+def ask_offered(turn: Turn) -> Outcome:
+    """Offers the topic groups for what the member can help others with."""
+    return Outcome([offered_reply()], Step("settings", "offered"))
+
+
+def offered_reply() -> Reply:
+    """The topic groups again, asked about the member's own know-how."""
+    return Reply("settings.offer_ask", choices=topics_reply().choices)
+
+
+def offered(turn: Turn) -> Outcome:
+    """Saves the topics the member can help with ("Everything" is every topic: questions
+    are routed by the topics offered, so an empty list would offer nothing)."""
+    picks = pick_topics(turn)
+    if picks is None:
+        return Outcome([invalid(1, len(TOPIC_GROUPS)), offered_reply()],
+                       Step("settings", "offered"))
+    if any(TOPIC_GROUPS[n - 1][0] == "all" for n in picks):
+        picks = [n for n, (name, _) in enumerate(TOPIC_GROUPS, start=1) if name != "all"]
+    turn.member.topics_offered = topics_for(picks)
+    return to_menu(Reply("settings.offer_saved"))
+
+
+SETTINGS = 5  # items of the settings menu, 0 (the main menu) aside
+
+
+def menu_reply(member: Member) -> Reply:
+    """The settings, with the weekly story and introductions as they stand now."""
+    story = "settings.story_on" if member.story_subscribed else "settings.story_off"
+    peers = "settings.peers_on" if member.consent_matching else "settings.peers_off"
+    return Reply("settings.title", choices=(
+        Choice("1", "menu.language"), Choice("2", "menu.topics"), Choice("3", "settings.offer"),
+        Choice("4", story), Choice("5", peers), BACK))
+
 
 def start(turn: Turn) -> Outcome:
     """The settings menu."""
-    return ask_language(turn)
+    return Outcome([menu_reply(turn.member)], Step("settings", "choose"))
 
 
-STEPS = {"language": language, "topics": topics, "script": script, "plain": script}
+def choose(turn: Turn) -> Outcome:
+    """Runs the setting picked by number; 4 and 5 switch on what is off and off what is
+    on."""
+    number = turn.number
+    if number == 1:
+        return ask_language(turn)
+    if number == 2:
+        return ask_topics(turn)
+    if number == 3:
+        return ask_offered(turn)
+    if number == 4:
+        return subscriptions.set_weekly(turn, not turn.member.story_subscribed)
+    if number == 5:
+        turn.member.consent_matching = not turn.member.consent_matching
+        return to_menu(Reply("settings.peers_on_done" if turn.member.consent_matching
+                             else "settings.peers_off_done"))
+    before = invalid(1, SETTINGS) if number is not None else Reply("not_understood")
+    return Outcome([before, menu_reply(turn.member)], Step("settings", "choose"))
+
+
+STEPS = {"choose": choose, "language": language, "topics": topics, "offered": offered,
+         "script": script, "plain": script}

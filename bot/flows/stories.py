@@ -1,4 +1,6 @@
 """Stories: a practice told snippet by snippet. MORE continues, NEXT tells another.
+Under the first snippet of a practice that members have tried, a line says by how many
+enterprises in how many countries (services/replication.py).
 
 ```mermaid
 flowchart LR
@@ -15,7 +17,7 @@ from bot.flows.common import BACK, to_menu
 from bot.intents import MORE, NEXT
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
-from services import stories
+from services import replication, stories
 from services.stories import StoryPiece
 
 MORE_CHOICE, NEXT_CHOICE = Choice("1", "story.more"), Choice("2", "story.next")
@@ -62,15 +64,34 @@ def _tell(turn: Turn, practice_id: int, lang: str, position: int) -> Outcome:
         return start(turn, exclude={practice_id})
     stories.mark_read(session=turn.session, member_id=turn.member.id, story=story)
     turn.data = {"practice_id": practice_id, "lang": lang, "position": position}
-    return Outcome([_snippet(story)], Step("stories", "reading"))
+    return Outcome(_snippet(turn, story), Step("stories", "reading"))
 
 
-def _snippet(story: StoryPiece) -> Reply:
+def _snippet(turn: Turn, story: StoryPiece) -> list[Reply]:
+    """The snippet and its options; the first with the line on who tried the practice."""
     params = {"title": story.title, "text": story.text, "n": story.position + 1,
               "total": story.total}
     if story.position + 1 < story.total:
-        return Reply("story.snippet", params, (MORE_CHOICE, NEXT_CHOICE, BACK))
-    return Reply("story.snippet", params, (NEXT_CHOICE, BACK))
+        choices = (MORE_CHOICE, NEXT_CHOICE, BACK)
+    else:
+        choices = (NEXT_CHOICE, BACK)
+    tried = tried_line(turn, story.practice_id) if story.position == 0 else None
+    if tried is None:
+        return [Reply("story.snippet", params, choices)]
+    # The options follow the line; on SMS both share the snippet's message when they fit.
+    return [Reply("story.snippet", params), Reply(tried.key, tried.params, choices)]
+
+
+def tried_line(turn: Turn, practice_id: int) -> Reply | None:
+    """"Tried by N enterprises in M countries", or None when nobody has reported it."""
+    reach = replication.reach(session=turn.session, practice_id=practice_id)
+    if reach.enterprises == 0:
+        return None
+    if reach.enterprises == 1:
+        return Reply("tried.count_one")
+    if reach.countries < 2:
+        return Reply("tried.count_n", {"n": reach.enterprises})
+    return Reply("tried.count", {"n": reach.enterprises, "m": reach.countries})
 
 
 STEPS = {"reading": reading}

@@ -1,27 +1,257 @@
-"""TRIED: reports of practices tried, and the follow-up answers."""
+"""TRIED: a member reports how a practice went when they tried it; some time after a
+practice was read to the end, one follow-up asks the same (job kind `followup`).
+
+Outcomes are stored as replication reports (see services/replication.py for how the
+numbered answers map to them). "It did not work" asks what went wrong and turns the
+answer into a question for peers, linked to the practice.
+
+```mermaid
+flowchart LR
+  start -->|TRIED, menu 5| practice
+  start -->|TRIED 2, TRIED sri-cambodia| outcome
+  practice -->|a number| outcome
+  practice -->|a name| practice
+  followup([follow-up notice]) --> outcome
+  outcome -->|1 worked, 4 not yet, 5 not for me| done([thanks, menu])
+  outcome -->|2 with changes| changes -->|what changed, or 0| done
+  outcome -->|3 did not work| wrong -->|a question routed to peers| done
+```
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import icu
+import regex
 from sqlmodel import Session
 
-from bot.flows.common import to_menu
-from bot.replies import Notice, Outcome, Reply
-from bot.turn import Turn
-from content.models import Job
+from bot.capabilities import capabilities
+from bot.flows import answering
+from bot.flows.common import invalid, to_menu
+from bot.intents import TRIED
+from bot.notify import reachable_identity
+from bot.replies import Choice, Notice, Outcome, Reply, Step
+from bot.turn import NON_LATIN, Turn
+from content.models import Job, Member, Practice
+from services import replication, stories
 
-FREE_TEXT: frozenset[str] = frozenset()  # steps whose text is the member's own words
+OUTCOME_CHOICES = (Choice("1", "tried.worked"), Choice("2", "tried.changed"),
+                   Choice("3", "tried.failed"), Choice("4", "tried.not_yet"),
+                   Choice("5", "tried.not_for_me"))
+THANKS = {"adopted": "tried.thanks", "interested": "tried.later",
+          "declined": "tried.declined"}
+LIST_MAX = 5  # practices offered at once: more do not fit two SMS segments
+# SMS room for the practice list (the lines "n title"), and for one title, in GSM-7
+# characters or, for scripts that make an SMS UCS-2, UTF-16 units (134 in two segments,
+# about 50 of them for the question).
+LIST_ROOM = {False: 170, True: 80}
+TITLE_ROOM = {False: 36, True: 20}
+ELLIPSIS = 3  # "…" goes out as "..." on SMS (bot/render.py makes text GSM-friendly)
+BUTTON_ROOM = 40  # a Telegram button shows little more
+UCS2_LANGS = NON_LATIN | {"vi"}
+# Small words a cut title should not end on (English, Indonesian, Malay, Filipino,
+# Vietnamese); the other scripts are cut at spaces between phrases anyway.
+_CONNECTIVES = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on",
+                          "the", "to", "with", "bagi", "dan", "dari", "dengan", "di", "ke",
+                          "untuk", "yang", "ang", "mga", "ng", "para", "sa", "cho", "của",
+                          "tại", "và", "với", "ở"})
+_SUBTITLE = regex.compile(r"\s*(?::|៖|\s[-–—]\s|\()")  # where a title's subtitle starts
+
+FREE_TEXT: frozenset[str] = frozenset({"changes", "wrong"})
 
 
 def start(turn: Turn) -> Outcome:
-    """Starts the flow."""
-    return to_menu(Reply("not_understood"))
+    """TRIED (the practices read, most recent first), TRIED 2, or TRIED and a name."""
+    argument = turn.parsed.argument.strip() if turn.parsed.intent == TRIED else ""
+    recent = replication.recent_reads(session=turn.session, member_id=turn.member.id,
+                                      limit=LIST_MAX)
+    if argument.isdecimal():
+        number = int(argument)
+        if 1 <= number <= len(recent):
+            return ask_outcome(turn, recent[number - 1])
+        return offer(turn, recent, invalid(1, len(recent)) if recent else None)
+    if argument:
+        return by_name(turn, argument)
+    return offer(turn, recent)
+
+
+def practice(turn: Turn) -> Outcome:
+    """A number from the list offered, or the practice's name."""
+    offered: list[int] = turn.data.get("offered", [])
+    if turn.parsed.numbers:
+        number = turn.number
+        if number is not None and 1 <= number <= len(offered):
+            return ask_outcome(turn, offered[number - 1])
+        return offer(turn, offered, invalid(1, len(offered)) if offered else None)
+    return by_name(turn, turn.text, offered)
+
+
+def by_name(turn: Turn, name: str, offered: list[int] | None = None) -> Outcome:
+    """The practice the member names: straight on if one fits, else a list to pick from."""
+    found = stories.find_practices(session=turn.session, name=name,
+                                   langs=turn.content_langs(), limit=LIST_MAX)
+    if len(found) == 1:
+        return ask_outcome(turn, found[0])
+    if not found:
+        return offer(turn, offered or [], Reply("tried.not_found"))
+    return offer(turn, found)
+
+
+def offer(turn: Turn, practice_ids: list[int], before: Reply | None = None) -> Outcome:
+    """Which practice: the ones given, numbered, or (none) the member writes its name."""
+    first = [before] if before else []
+    if not practice_ids:
+        turn.data = {"offered": []}
+        return Outcome([*first, Reply("tried.name_ask")], Step("tried", "practice"))
+    titles = stories.titles(session=turn.session, practice_ids=practice_ids,
+                            langs=turn.content_langs())
+    shown = [pid for pid in practice_ids if pid in titles]
+    choices = practice_choices([titles[pid] for pid in shown], segmented=turn.caps.segmented,
+                               wide=ucs2(turn.member))
+    turn.data = {"offered": shown[:len(choices)]}
+    return Outcome([*first, Reply("tried.which", choices=choices)], Step("tried", "practice"))
+
+
+def ask_outcome(turn: Turn, practice_id: int) -> Outcome:
+    """How did it go, with the practice's title."""
+    turn.data = {"practice_id": practice_id}
+    reply = outcome_question(turn.session, turn.member, practice_id, turn.caps.segmented)
+    return Outcome([reply], Step("tried", "outcome"))
+
+
+def outcome(turn: Turn) -> Outcome:
+    """Stores the report; asks what changed or what went wrong where that helps others."""
+    practice_id = turn.data.get("practice_id")
+    if practice_id is None:
+        return to_menu(Reply("not_understood"))
+    number = turn.number
+    if number is None or not 1 <= number <= len(OUTCOME_CHOICES):
+        question = outcome_question(turn.session, turn.member, practice_id,
+                                    turn.caps.segmented)
+        return Outcome([invalid(1, len(OUTCOME_CHOICES)), question], Step("tried", "outcome"))
+    kind = replication.OUTCOMES[number - 1]
+    row = replication.report(session=turn.session, member=turn.member,
+                             practice_id=practice_id, outcome=kind, now=turn.now)
+    turn.data = {"practice_id": practice_id, "report_id": row.id}
+    if kind == "adapted":
+        return Outcome([Reply("tried.changes_ask")], Step("tried", "changes"))
+    if kind == "abandoned":
+        return Outcome([Reply("tried.wrong_ask")], Step("tried", "wrong"))
+    return to_menu(Reply(THANKS[kind]))
+
+
+def changes(turn: Turn) -> Outcome:
+    """What the member changed, kept with their report."""
+    replication.add_text(session=turn.session, report_id=turn.data.get("report_id"),
+                         member_id=turn.member.id, text=turn.text.strip())
+    return to_menu(Reply("tried.thanks"))
+
+
+def wrong(turn: Turn) -> Outcome:
+    """What went wrong: kept with the report and asked of peers as a question."""
+    text = turn.text.strip()
+    replication.add_text(session=turn.session, report_id=turn.data.get("report_id"),
+                         member_id=turn.member.id, text=text)
+    question = replication.ask_peers(session=turn.session, member=turn.member,
+                                     practice_id=turn.data["practice_id"], text=text,
+                                     now=turn.now)
+    done = to_menu(Reply("tried.asked"))
+    done.notices = answering.route_question(turn.session, question.id, turn.now)
+    return done
 
 
 def followup(session: Session, job: Job, now: datetime) -> list[Notice]:
-    """Asks how a practice read to the end went (job kind `followup`)."""
-    return []
+    """Asks how a practice read to the end went (job kind `followup`, ref_id the
+    practice); cancels the job if the member already reported on it or cannot be
+    reached."""
+    member = session.get(Member, job.member_id) if job.member_id else None
+    practice_row = session.get(Practice, job.ref_id) if job.ref_id else None
+    identity = reachable_identity(session, member.id) if member else None
+    if member is None or member.onboarded_at is None or identity is None \
+            or practice_row is None or practice_row.status != "published" \
+            or replication.has_reported(session=session, member_id=member.id,
+                                        practice_id=practice_row.id):
+        job.status = "cancelled"  # identity None: every identity sent STOP
+        return []
+    segmented = capabilities(identity.provider, identity.channel).segmented
+    asked = outcome_question(session, member, practice_row.id, segmented, "tried.followup")
+    return [Notice(member.id, (asked,), next=Step("tried", "outcome"),
+                   data={"practice_id": practice_row.id}, purpose="followup")]
 
 
-STEPS: dict = {}
+def outcome_question(session: Session, member: Member, practice_id: int, segmented: bool,
+                     key: str = "tried.outcome") -> Reply:
+    """The numbered outcomes under the practice's title (shortened for SMS)."""
+    title = stories.titles(session=session, practice_ids=[practice_id],
+                           langs=content_langs(member)).get(practice_id, "")
+    if segmented:
+        title = short_title(title, TITLE_ROOM[ucs2(member)])
+    return Reply(key, {"title": title}, OUTCOME_CHOICES)
+
+
+def practice_choices(titles: list[str], *, segmented: bool, wide: bool) -> tuple[Choice, ...]:
+    """Numbered practices with short titles; on SMS as many as fit the list's room."""
+    if not segmented:
+        return tuple(Choice(str(i), "", label=short_title(title, BUTTON_ROOM))
+                     for i, title in enumerate(titles, start=1))
+    choices: list[Choice] = []
+    room = LIST_ROOM[wide]
+    for i, title in enumerate(titles, start=1):
+        label = short_title(title, TITLE_ROOM[wide])
+        room -= len(str(i)) + len(label.replace("…", "...")) + 2  # "n label\n"
+        if room < 0 and choices:
+            break
+        choices.append(Choice(str(i), "", label=label))
+    return tuple(choices)
+
+
+def short_title(title: str, room: int) -> str:
+    """The title without its subtitle, then cut at a word boundary to fit `room`."""
+    head = _SUBTITLE.split(title, maxsplit=1)[0].strip()
+    title = head if len(head) >= 4 else title.strip()
+    if len(title) <= room:
+        return title
+    kept = ""
+    for piece in _word_pieces(title):
+        if len(kept + piece) > room - ELLIPSIS:
+            break
+        kept += piece
+    words = kept.split()
+    while len(words) > 1 and words[-1].casefold() in _CONNECTIVES:
+        words.pop()  # "Rice Intensification…", not "Rice Intensification with…"
+    kept = " ".join(words).rstrip(",;:-")
+    if not kept:  # one long word: keep whole letters (a Khmer syllable is one)
+        for cluster in regex.findall(r"\X", title):
+            if len(kept) + len(cluster) > room - ELLIPSIS:
+                break
+            kept += cluster
+    return kept + "…"
+
+
+def _word_pieces(text: str) -> list[str]:
+    """Words and the spaces between them; ICU finds the words of Khmer, Lao, Burmese
+    and Thai, which are written without spaces."""
+    ustr = icu.UnicodeString(text)  # ICU offsets are UTF-16 units
+    iterator = icu.BreakIterator.createWordInstance(icu.Locale.getRoot())
+    iterator.setText(ustr)
+    pieces, start = [], iterator.first()
+    for end in iterator:
+        pieces.append(str(ustr[start:end]))
+        start = end
+    return pieces
+
+
+def ucs2(member: Member) -> bool:
+    """Whether the member's SMS go out in UCS-2 (70, not 160, characters a segment)."""
+    return member.language in UCS2_LANGS and member.script != "latin"
+
+
+def content_langs(member: Member) -> list[str]:
+    """Languages to take practice titles in, as Turn.content_langs, outside a turn."""
+    if member.script == "latin" and member.language in NON_LATIN:
+        return ["en"]
+    return [member.language, "en"] if member.language != "en" else ["en"]
+
+
+STEPS = {"practice": practice, "outcome": outcome, "changes": changes, "wrong": wrong}
