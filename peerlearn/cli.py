@@ -1,9 +1,12 @@
-"""The `peerlearn` command line: serve, worker, chat, migrate, content ..."""
+"""The `peerlearn` command line: serve, worker, chat, migrate, content, moderators ..."""
 
 from __future__ import annotations
 
 import asyncio
+import getpass
 import signal
+from collections.abc import Callable
+from typing import Annotated
 
 import typer
 
@@ -85,6 +88,89 @@ def broadcast_(text: str = typer.Argument(..., help="The message"),
     finally:
         engine.dispose()
     typer.echo(f"{queued} messages queued; the worker sends them after the replies")
+
+
+moderators = typer.Typer(help="Moderators of partner organisations.", no_args_is_help=True)
+members = typer.Typer(help="Members' roles: resource persons.", no_args_is_help=True)
+app.add_typer(moderators, name="moderators")
+app.add_typer(members, name="members")
+
+
+@moderators.command("add")
+def moderators_add(
+        email: str = typer.Option(..., help="The address they will log in with"),
+        name: str = typer.Option(..., help="Their name, as the audit log shows it"),
+        organisation: str = typer.Option(..., help="Organisation slug (created if new)"),
+        organisation_name: str = typer.Option(None, help="Full name of a new organisation"),
+) -> None:
+    """Adds (or updates) a moderator of a partner organisation.
+
+    The console login with this e-mail comes later; until then the moderation API
+    accepts ADMIN_EMAIL and ADMIN_PASSWORD only.
+    """
+    from services.moderation import add_moderator
+
+    def add(session) -> str:
+        member, new = add_moderator(session=session, email=email, name=name,
+                                    organisation=organisation,
+                                    organisation_name=organisation_name, actor=_actor())
+        return f"moderator {member.id} {'added' if new else 'updated'} ({organisation})"
+
+    _change(add)
+
+
+@members.command("expert")
+def members_expert(
+        member: Annotated[str, typer.Argument(
+            help="Member id, or a phone number they wrote from (+ country code)")],
+        topics: Annotated[list[str], typer.Option(help="Topics they answer: farming,seeds")],
+        languages: Annotated[list[str] | None,
+                             typer.Option(help="Languages they read: en,ms")] = None,
+        timezone: str = typer.Option(None, help="IANA timezone, e.g. Asia/Manila"),
+        organisation: str = typer.Option(None, help="Their organisation's slug"),
+) -> None:
+    """Makes a member a resource person (role expert) who answers questions on the
+    topics. They must have written to the bot first; their consents stay theirs."""
+    from services.moderation import ExpertProfile, find_member, make_expert
+
+    def expert(session) -> str:
+        found = find_member(session=session, ref=member)
+        make_expert(session=session, member_id=found.id, actor=_actor(),
+                    profile=ExpertProfile(_split(topics), _split(languages or []), timezone,
+                                          organisation))
+        return f"member {found.id} is a resource person on {', '.join(found.topics_offered)}"
+
+    _change(expert)
+
+
+def _change(change: Callable[..., str]) -> None:
+    """Runs a change in one transaction; a refusal is printed and exits with 1."""
+    from content.db import make_engine, session_scope
+    from services.moderation import NotFound, Refused
+
+    engine = make_engine(Settings().database_url)
+    try:
+        ensure_migrated(engine)
+        with session_scope(engine) as session:
+            typer.echo(change(session))
+    except (DatabaseNotMigrated, NotFound, Refused) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
+def _split(values: list[str]) -> list[str]:
+    """`a,b` and repeated options alike."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _actor() -> str:
+    """Who ran the command, for the audit log."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
 
 @app.command()

@@ -5,14 +5,14 @@ ADMIN_PASSWORD; see auth.py) and every action that changes something is written 
 audit log. Responses carry ids, languages and texts, never phone numbers or chat ids.
 Each area has its own file: questions and answers (questions.py), introductions and
 relay reports (peers.py), member-documented practices, visits and replication
-(practices.py).
+(practices.py), resource persons and roles (members.py).
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from web.moderation import auth, peers, practices, questions
+from web.moderation import auth, members, peers, practices, questions
 
 PREFIX = "/api/moderation"
 
@@ -21,6 +21,6 @@ def make_router(services) -> APIRouter:
     """All moderation routes, behind the moderator check."""
     router = APIRouter(prefix=PREFIX, tags=["moderation"],
                        dependencies=[Depends(auth.moderator(services.settings))])
-    for area in (questions, peers, practices):
+    for area in (questions, peers, practices, members):
         router.include_router(area.make_router(services))
     return router
