@@ -100,11 +100,17 @@ def route(*, session: Session, question_id: int, now: datetime,
         result.reasons.append("no open question with this id")
         return result
     given = bool(topics)
-    result.topics = list(topics) if given else infer_topics(session, question.text,
-                                                            question.lang)
+    linked = session.get(Practice, question.practice_id) if question.practice_id else None
+    if given:
+        result.topics, source = list(topics), "given"
+    elif linked is not None and linked.topics:  # "what went wrong" after TRIED: the
+        # member's words say little ("the seedlings died"); the practice says the topic
+        result.topics, source = list(linked.topics), f"of the practice {linked.slug}"
+    else:
+        result.topics = infer_topics(session, question.text, question.lang)
+        source = "inferred from the search hits"
     if not result.topics:
         return _for_moderators(question, now, result, "no topic found for the question")
-    source = "given" if given else "inferred from the search hits"
     result.reasons.append(f"topics ({source}): {', '.join(result.topics)}")
     needed = max(0, min(max_answerers, MAX_ANSWERERS))
     chosen, exist = _pick(session, question, result.topics, question.lang, now, needed)
