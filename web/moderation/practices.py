@@ -1,10 +1,262 @@
-"""Member-documented practices, visit demand, replication counts."""
+"""Member-documented practices, visit demand, replication counts.
+
+- `GET /practices/drafts`: practices in review (SHARE interviews) with their texts,
+  photos and the contributor's country and language, never a phone number or chat id;
+- `PATCH /practices/{id}`: edit a draft's facts and texts (any language) before it goes
+  out; `POST /practices/{id}/publish`: snippets, search index, the contributor told,
+  and a week later told how many members it reached; `POST /practices/{id}/archive`;
+- `GET /visits/demand`: members who would like to visit, per practice and country;
+- `GET /practices/replication`: TRIED reports per practice, country and outcome.
+
+Every change is written to the audit log by services/documentation.py, with the
+moderator's name.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field, field_validator
+from sqlmodel import Session, select
+
+from bot import notify
+from bot.flows import share
+from content.db import session_scope
+from content.languages import LANGUAGE_CODES, SECTORS, TOPICS
+from content.models import Member, Practice, PracticeTranslation, utcnow
+from services import documentation, replication, stories, visits
+from web.moderation import auth
+
+LANG = "^(" + "|".join(LANGUAGE_CODES) + ")$"
+TEXT = 20_000  # longest text a moderator may set on one field
+
+
+class TranslationText(BaseModel):
+    """The documentation template in one language."""
+
+    lang: str
+    title: str
+    body: str
+    cooperation: str | None
+    approach: str | None
+    shared_across_borders: str | None
+    shared_in_country: str | None
+    results: str | None
+    reviewed: bool
+
+
+class Draft(BaseModel):
+    """A practice in review: facts, photos, the contributor (no contact details), texts."""
+
+    id: int
+    slug: str
+    status: str
+    country: str | None
+    organisation: str | None
+    topics: list[str]
+    sectors: list[str]
+    visitors_welcome: bool | None
+    media: list[dict]
+    contributor_id: int | None
+    contributor_country: str | None
+    contributor_language: str | None
+    interview_complete: bool
+    skipped: list[str]
+    created_at: datetime
+    updated_at: datetime
+    translations: list[TranslationText]
+
+
+class TextEdit(BaseModel):
+    """Fields to change in one language; a language not there yet needs a title."""
+
+    title: str | None = Field(None, min_length=1, max_length=300)
+    body: str | None = Field(None, max_length=TEXT)
+    cooperation: str | None = Field(None, max_length=TEXT)
+    approach: str | None = Field(None, max_length=TEXT)
+    shared_across_borders: str | None = Field(None, max_length=TEXT)
+    shared_in_country: str | None = Field(None, max_length=TEXT)
+    results: str | None = Field(None, max_length=TEXT)
+    reviewed: bool | None = None
+
+
+class PracticeEdit(BaseModel):
+    """What a moderator may change before publishing; absent fields stay as they are."""
+
+    topics: list[str] | None = Field(None, min_length=1, max_length=4)
+    sectors: list[str] | None = Field(None, min_length=1, max_length=3)
+    country: str | None = Field(None, pattern="^[A-Z]{2}$")
+    organisation: str | None = Field(None, max_length=200)
+    visitors_welcome: bool | None = None
+    translations: dict[Annotated[str, Field(pattern=LANG)], TextEdit] = {}
+
+    @field_validator("topics")
+    @classmethod
+    def _topics(cls, value: list[str] | None) -> list[str] | None:
+        unknown = set(value or ()) - set(TOPICS)
+        if unknown:
+            raise ValueError(f"unknown topics: {sorted(unknown)}")
+        return value
+
+    @field_validator("sectors")
+    @classmethod
+    def _sectors(cls, value: list[str] | None) -> list[str] | None:
+        unknown = set(value or ()) - set(SECTORS)
+        if unknown:
+            raise ValueError(f"unknown sectors: {sorted(unknown)}")
+        return value
+
+
+class Published(BaseModel):
+    """A practice now published, and whether its contributor was told."""
+
+    id: int
+    slug: str
+    status: str
+    published_at: datetime | None
+    contributor_notified: bool
+
+
+class Archived(BaseModel):
+    """A practice taken out of review or of the stories."""
+
+    id: int
+    slug: str
+    status: str
+
+
+class VisitDemand(BaseModel):
+    """Members from one country who would like to visit one practice's host."""
+
+    practice_id: int
+    practice: str
+    title: str
+    visitors_welcome: bool | None
+    country: str | None
+    members: int
+
+
+class Replication(BaseModel):
+    """TRIED reports on one practice from one country with one outcome."""
+
+    practice_id: int
+    practice: str
+    country: str | None
+    outcome: str
+    reports: int
+    members: int
 
 
 def make_router(services) -> APIRouter:
     """The routes of this area."""
-    return APIRouter()
+    router = APIRouter()
+    moderator = Depends(auth.moderator(services.settings))  # the name, for the audit log
+
+    @router.get("/practices/drafts")
+    def drafts() -> list[Draft]:
+        """Practices in review, oldest first."""
+        with Session(services.db) as session:
+            return [_draft(session, *row) for row in documentation.drafts(session=session)]
+
+    @router.patch("/practices/{practice_id}")
+    def edit(practice_id: int, change: PracticeEdit, actor: str = moderator) -> Draft:
+        """Changes a draft's facts and texts."""
+        # null leaves a field as it is (title, body, topics cannot be empty); "" clears a text
+        facts = change.model_dump(exclude_none=True, exclude={"translations"})
+        texts = {lang: t.model_dump(exclude_none=True)
+                 for lang, t in change.translations.items()}
+        with _errors(), session_scope(services.db) as session:
+            practice = documentation.edit(session=session, practice_id=practice_id,
+                                          actor=actor, now=utcnow(), facts=facts, texts=texts)
+            rows = _translations(session, practice.id)
+            complete = documentation.next_question(session=session, practice=practice) is None
+            return _draft(session, practice, rows, complete)
+
+    @router.post("/practices/{practice_id}/publish")
+    def publish(practice_id: int, actor: str = moderator) -> Published:
+        """Publishes a draft and tells its contributor."""
+        now = utcnow()
+        with _errors(), session_scope(services.db) as session:
+            practice = documentation.publish(session=session, practice_id=practice_id,
+                                             actor=actor, now=now)
+            notice = share.published_notice(session, practice)
+            sent = notify.deliver(session, services.catalog, notice, now=now) \
+                if notice else []
+            return Published(id=practice.id, slug=practice.slug, status=practice.status,
+                             published_at=practice.published_at,
+                             contributor_notified=bool(sent))
+
+    @router.post("/practices/{practice_id}/archive")
+    def archive(practice_id: int, actor: str = moderator) -> Archived:
+        """Archives a practice (a draft not to publish, or one to withdraw)."""
+        with _errors(), session_scope(services.db) as session:
+            practice = documentation.archive(session=session, practice_id=practice_id,
+                                             actor=actor, now=utcnow())
+            return Archived(id=practice.id, slug=practice.slug, status=practice.status)
+
+    @router.get("/visits/demand")
+    def visit_demand() -> list[VisitDemand]:
+        """Members who would like to visit, per practice and country, most wanted first."""
+        with Session(services.db) as session:
+            rows = visits.demand(session=session)
+            titles = stories.titles(session=session, langs=["en"],
+                                    practice_ids=sorted({r.practice_id for r in rows}))
+            return [VisitDemand(practice_id=r.practice_id, practice=r.slug,
+                                title=titles.get(r.practice_id, r.slug),
+                                visitors_welcome=r.visitors_welcome, country=r.country,
+                                members=r.members) for r in rows]
+
+    @router.get("/practices/replication")
+    def replication_counts() -> list[Replication]:
+        """Reports per practice, country and outcome."""
+        with Session(services.db) as session:
+            counts = replication.counts(session=session)
+            slugs = dict(session.execute(select(Practice.id, Practice.slug).where(
+                Practice.id.in_({c.practice_id for c in counts}))).all()) if counts else {}
+            return [Replication(practice_id=c.practice_id,
+                                practice=slugs.get(c.practice_id, ""), country=c.country,
+                                outcome=c.outcome, reports=c.reports, members=c.members)
+                    for c in counts]
+
+    return router
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """The service's refusals as HTTP: 404 for no such practice, 409 for a state that
+    does not allow the action."""
+    try:
+        yield
+    except documentation.NotFound as error:
+        raise HTTPException(404, "no such practice") from error
+    except documentation.Refused as error:
+        raise HTTPException(409, str(error)) from error
+
+
+def _translations(session: Session, practice_id: int) -> list[PracticeTranslation]:
+    return list(session.exec(select(PracticeTranslation).where(
+        PracticeTranslation.practice_id == practice_id).order_by(PracticeTranslation.lang)))
+
+
+def _draft(session: Session, practice: Practice, rows: list[PracticeTranslation],
+           complete: bool) -> Draft:
+    member = session.get(Member, practice.contributor_id) if practice.contributor_id else None
+    record = documentation.interview(practice)
+    return Draft(
+        id=practice.id, slug=practice.slug, status=practice.status, country=practice.country,
+        organisation=practice.organisation, topics=practice.topics, sectors=practice.sectors,
+        visitors_welcome=practice.visitors_welcome, media=practice.media,
+        contributor_id=practice.contributor_id,
+        contributor_country=member.country if member else None,
+        contributor_language=member.language if member else None,
+        interview_complete=complete, skipped=list(record.get("skipped", [])),
+        created_at=practice.created_at, updated_at=practice.updated_at,
+        translations=[TranslationText(
+            lang=r.lang, title=r.title, body=r.body, cooperation=r.cooperation,
+            approach=r.approach, shared_across_borders=r.shared_across_borders,
+            shared_in_country=r.shared_in_country, results=r.results, reviewed=r.reviewed)
+            for r in rows])
