@@ -53,7 +53,7 @@ class Engine:
         text = reading.read(member, inbound.text)[:MAX_TEXT]  # Zawgyi → Unicode, flag set
         state = conversation.load(session=session, member_id=member.id, now=now)
         turn = Turn(session, member, identity, caps, text, parse(text), now, dict(state.data),
-                    kind=inbound.kind)
+                    kind=inbound.kind, payload=inbound.payload or {})
         reading.provisional_language(turn, state.flow)
         pages = turn.data.pop(PAGES, [])
         if pages and turn.parsed.intent == MORE:

@@ -31,6 +31,7 @@ class Turn:
     now: datetime
     data: dict = field(default_factory=dict)
     kind: str = "text"
+    payload: dict = field(default_factory=dict)  # the provider's message (photos' file ids)
 
     @property
     def number(self) -> int | None:

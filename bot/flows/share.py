@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.events import MEDIA_KINDS
 from bot.flows import tried
@@ -30,7 +30,7 @@ from bot.flows.common import invalid, to_menu
 from bot.intents import SHARE, fold
 from bot.replies import Choice, Notice, Outcome, Reply, Step
 from bot.turn import Turn
-from content.models import InboundMessage, Job, Member, Practice
+from content.models import Job, Member, Practice
 from services import documentation, stories
 from services.documentation import QUESTIONS
 
@@ -119,14 +119,8 @@ def _media(turn: Turn, draft: Practice | None, question: str) -> Outcome:
 
 
 def _photo(turn: Turn) -> tuple[str, str] | None:
-    """The largest size's file id and the caption of the photo being handled: the inbox
-    row this turn comes from (it is the identity's row in processing)."""
-    row = turn.session.exec(select(InboundMessage).where(
-        InboundMessage.provider == turn.identity.provider,
-        InboundMessage.channel == turn.identity.channel,
-        InboundMessage.address == turn.identity.address, InboundMessage.kind == "photo",
-        InboundMessage.status == "processing").order_by(InboundMessage.id.desc())).first()
-    message = (row.payload.get("message") or {}) if row is not None else {}
+    """The largest size's file id and the caption of the Telegram photo in this turn."""
+    message = turn.payload.get("message") or {}
     sizes = [s for s in message.get("photo") or [] if isinstance(s, dict) and s.get("file_id")]
     if not sizes:
         return None
