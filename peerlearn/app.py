@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import PROJECT_ROOT, Settings
 from peerlearn.wiring import Services, build
+from peerlearn.worker import make_scheduler
 from web import api, moderation, simulator
 from webhooks import health, routes
 
@@ -23,16 +24,19 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         stop = asyncio.Event()
-        task = None
+        tasks = []
         await services.start()
         if settings.run_dispatcher:
-            task = asyncio.create_task(services.dispatcher().run(stop))
+            # One process serves everything (`make run`): it also sends, and keeps the
+            # schedule (safe next to any number of workers doing the same).
+            tasks = [asyncio.create_task(services.dispatcher().run(stop)),
+                     asyncio.create_task(make_scheduler(services).run(
+                         stop, settings.scheduler_every_seconds))]
         try:
             yield
         finally:
             stop.set()
-            if task:
-                await task
+            await asyncio.gather(*tasks)
             await services.aclose()
 
     app = FastAPI(title="peerlearn", lifespan=lifespan)

@@ -48,3 +48,14 @@ class Settings(BaseSettings):
     telegram_chat_rate: float = 1.0  # per chat
     twilio_rate: float = 1.0  # per sender: a long code sends about 1/s; raise it for
     # short codes, toll-free numbers and messaging services
+
+    # The peer-learning loop (issue 5). Flows read these through `services.settings`;
+    # the scheduler (bot/scheduler.py, in the worker and in `serve` with the dispatcher)
+    # uses followup_after_days and times its rounds by the last two.
+    followup_after_days: int = 14  # after reading a practice to the end: "did you try it?"
+    escalate_after_hours: int = 48  # a routed question nobody answered goes to moderators
+    hold_new_answers: bool = True  # a first-time answerer's answer waits for a moderator
+    relay_days: int = 30  # a masked relay between two peers closes after this many days
+    scheduler_every_seconds: float = 30.0  # due jobs and the answering sweep
+    scan_every_minutes: float = 10.0  # follow-up and weekly-story scans (whole tables);
+    # also how late a story held back by quiet hours may go out after they end

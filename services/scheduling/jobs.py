@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, insert, literal, or_, update
+from sqlalchemy import and_, exists, insert, literal, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine as Database
 from sqlmodel import Session, select
@@ -24,6 +24,7 @@ from content.models import Job, Reading, utcnow
 FOLLOWUP = "followup"  # ref_id: the practice read; sent by the TRIED flow
 STORY = "story"  # the weekly story: `done` = sent at due_at, `due` = deferred (quiet hours)
 LEASE = timedelta(minutes=5)
+FOLLOWUP_LOCK = 0x57_0F01  # pg_advisory_xact_lock key of schedule_followups
 
 
 def schedule(*, session: Session, kind: str, due_at: datetime, member_id: int | None = None,
@@ -48,13 +49,17 @@ def _claimable(now: datetime, lease: timedelta):
 
 
 def claim_due(*, db: Database, now: datetime, worker: str, limit: int = 500,
-              kinds: Iterable[str] | None = None, lease: timedelta = LEASE) -> list[Job]:
-    """Takes up to `limit` due jobs (oldest due first) for this worker."""
+              kinds: Iterable[str] | None = None, exclude: Iterable[str] = (),
+              lease: timedelta = LEASE) -> list[Job]:
+    """Takes up to `limit` due jobs (oldest due first) for this worker: of `kinds` if
+    given, never of the kinds in `exclude`."""
     token = f"{worker}:{uuid.uuid4().hex[:8]}"[:64]
     with session_scope(db) as session:
         due = sa_select(Job.id).where(_claimable(now, lease))
         if kinds is not None:
             due = due.where(Job.kind.in_(list(kinds)))
+        if excluded := list(exclude):
+            due = due.where(Job.kind.not_in(excluded))
         due = due.order_by(Job.due_at, Job.id).limit(limit)
         if not is_sqlite(db):
             due = due.with_for_update(skip_locked=True)
@@ -99,7 +104,11 @@ def schedule_followups(*, session: Session, now: datetime,
                        after: timedelta = timedelta(days=14)) -> int:
     """One `followup` job, due now, per (member, practice) whose reading was completed at
     least `after` ago and that never had one (whatever its status): never twice.
-    One INSERT ... SELECT, so it costs the same for ten readings or a million."""
+    One INSERT ... SELECT, so it costs the same for ten readings or a million. On
+    PostgreSQL, workers doing this at once take turns (a transaction-scoped advisory
+    lock): the second one's statement then sees the first one's jobs and adds none."""
+    if not is_sqlite(session.get_bind()):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLLOWUP_LOCK})
     ever = exists().where(Job.kind == FOLLOWUP, Job.member_id == Reading.member_id,
                           Job.ref_id == Reading.practice_id)
     stamp = utcnow()

@@ -10,8 +10,8 @@ same for everyone sharing topics and language (see story_text).
 How it scales: members are read in batches by id, and each batch is written in one
 transaction with executemany inserts (outbox rows, job rows) at driver speed (see bulk)
 instead of ORM objects: 100,000 members take a few seconds on SQLite. On PostgreSQL each
-batch holds a transaction-scoped advisory lock and re-reads who is due under it, so two
-workers running this at once do not send anyone two stories.
+batch holds a transaction-scoped advisory lock (SQLite: its write lock) and re-reads who
+is due under it, so two workers running this at once do not send anyone two stories.
 """
 
 from __future__ import annotations
@@ -50,8 +50,7 @@ def queue_weekly_stories(*, db: Database, now: datetime,
         texts = StoryTexts(session, renderer_factory)
         while True:
             with db.begin() as conn:
-                if not is_sqlite(db):
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+                _take_turn(conn, sqlite=is_sqlite(db))
                 members = conn.execute(_subscribed(after, batch)).all()
                 if not members:
                     return queued
@@ -60,6 +59,17 @@ def queue_weekly_stories(*, db: Database, now: datetime,
                 queued += _Batch(conn, now, clock, texts).run(
                     [m for m in members if m.id not in skip], after, last)
                 after = last
+
+
+def _take_turn(conn: Connection, *, sqlite: bool) -> None:
+    """One batch at a time across workers, reading who is due under the lock: an
+    advisory lock on PostgreSQL; on SQLite the write lock, taken before the first read
+    (its Python driver would otherwise read outside the transaction and lock only at the
+    first insert, so two runs could both find a member due)."""
+    if sqlite:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
 
 
 def _subscribed(after: int, batch: int):

@@ -160,6 +160,46 @@ def test_followups_after_14_days_and_never_twice(services):
         assert schedule_followups(session=session, now=NOW + timedelta(days=60)) == 0
 
 
+def test_claims_can_leave_kinds_out(services):
+    with Session(services.db) as session:
+        ids = {kind: schedule(session=session, kind=kind, due_at=NOW).id
+               for kind in ("story", "followup", "relay_expiry")}
+        session.commit()
+    claimed = claim_due(db=services.db, now=NOW, worker="w", exclude=["story"])
+    assert sorted(j.id for j in claimed) == sorted([ids["followup"], ids["relay_expiry"]])
+    assert [j.id for j in claim_due(db=services.db, now=NOW, worker="w")] == [ids["story"]]
+
+
+def test_two_workers_scheduling_followups_at_once_make_each_once(services):
+    members = [add_member(services.db)[0] for _ in range(3)]
+    with Session(services.db) as session:
+        practice_ids = list(session.exec(select(Practice.id).order_by(Practice.id)))[:4]
+        session.add_all(Reading(member_id=m, practice_id=p, lang="en",
+                                completed_at=NOW - timedelta(days=20))
+                        for m in members for p in practice_ids)
+        session.commit()
+    made, failed, barrier = [], [], threading.Barrier(2)
+
+    def work():
+        barrier.wait()
+        try:
+            with Session(services.db) as session:
+                made.append(schedule_followups(session=session, now=NOW))
+                session.commit()
+        except Exception as exc:  # only SQLite may refuse a second writer
+            failed.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = len(members) * len(practice_ids)
+    assert sum(made) == expected and (not failed or services.db.dialect.name == "sqlite")
+    with Session(services.db) as session:
+        assert len(session.exec(select(Job).where(Job.kind == "followup")).all()) == expected
+
+
 # --- the weekly story ----------------------------------------------------------------
 
 WHO = [  # (id, member fields, identities, opted-out indexes, rows expected)
