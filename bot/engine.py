@@ -22,7 +22,7 @@ from bot.flows.registry import STEPS
 from bot.intents import HELP, MORE, START, STOP, parse
 from bot.render import Renderer, Rendering
 from bot.replies import Outcome, Reply
-from bot.turn import PAGES, Turn
+from bot.turn import PAGES, Policy, Turn
 from content.models import Identity, InboundMessage, OutboundMessage, utcnow
 from services import conversation, members
 from services.delivery import outbox
@@ -37,6 +37,7 @@ class Engine:
 
     catalog: Catalog
     ttl: timedelta = timedelta(hours=24)
+    policy: Policy = Policy()
 
     def handle(self, session: Session, inbound: InboundMessage, caps: Capabilities,
                now: datetime | None = None) -> list[OutboundMessage]:
@@ -53,7 +54,7 @@ class Engine:
         text = reading.read(member, inbound.text)[:MAX_TEXT]  # Zawgyi → Unicode, flag set
         state = conversation.load(session=session, member_id=member.id, now=now)
         turn = Turn(session, member, identity, caps, text, parse(text), now, dict(state.data),
-                    kind=inbound.kind, payload=inbound.payload or {})
+                    kind=inbound.kind, payload=inbound.payload or {}, policy=self.policy)
         reading.provisional_language(turn, state.flow)
         pages = turn.data.pop(PAGES, [])
         if pages and turn.parsed.intent == MORE:

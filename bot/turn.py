@@ -15,6 +15,14 @@ NON_LATIN = frozenset({"km", "lo", "my", "th"})  # scripts a basic phone may not
 PAGES = "_pages"  # the dialog data key of SMS pages held back for MORE
 
 
+@dataclass(frozen=True)
+class Policy:
+    """Deployment choices flows follow (from Settings, through the engine)."""
+
+    hold_new_answers: bool = True  # a first-time answerer's answer waits for a moderator
+    relay_days: int = 30  # how long a peer relay stays open
+
+
 @dataclass
 class Turn:
     """The member, what they said (raw and parsed), the channel, and the step's data.
@@ -32,6 +40,7 @@ class Turn:
     data: dict = field(default_factory=dict)
     kind: str = "text"
     payload: dict = field(default_factory=dict)  # the provider's message (photos' file ids)
+    policy: Policy = field(default_factory=Policy)
 
     @property
     def number(self) -> int | None:

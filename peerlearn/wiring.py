@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine as Database
 from bot.catalog import Catalog
 from bot.engine import Engine
 from bot.inbox import Inbox
+from bot.turn import Policy
 from content.db import make_engine
 from peerlearn.settings import Settings
 from services.delivery.dispatcher import Dispatcher
@@ -56,7 +57,9 @@ def build(settings: Settings, db: Database | None = None) -> Services:
     """Wires the database, catalog, engine, inbox and senders."""
     db = db or make_engine(settings.database_url)
     catalog = Catalog.load()
-    engine = Engine(catalog, ttl=timedelta(minutes=settings.conversation_ttl_minutes))
+    policy = Policy(hold_new_answers=settings.hold_new_answers, relay_days=settings.relay_days)
+    engine = Engine(catalog, ttl=timedelta(minutes=settings.conversation_ttl_minutes),
+                    policy=policy)
     return Services(settings, db, catalog, engine, Inbox(db, engine), registry_for(db),
                     registry.senders(settings), registry.adapters(settings))
 

@@ -36,7 +36,6 @@ from services import routing
 from services.routing import answers
 from services.routing.queue import ESCALATE_AFTER, waiting_for_answerers
 
-HOLD_NEW_ANSWERERS = True  # a first answer waits for a moderator
 RATE = (Choice("1", "ask.helped"), Choice("2", "ask.not_helped"))
 ATTRIBUTION = (Choice("1", "answering.named"), Choice("2", "answering.anonymous"))
 EXCERPT = 60  # characters of the question quoted back to the asker
@@ -133,7 +132,7 @@ def _take(turn: Turn, code: str, body: str) -> Outcome | None:
     """Stores the answer, thanks the answerer and relays it when it may go out now."""
     answer = answers.answer_by_code(session=turn.session, member_id=turn.member.id,
                                     text=f"{code} {body}", now=turn.now,
-                                    hold_new_answerers=HOLD_NEW_ANSWERERS)
+                                    hold_new_answerers=turn.policy.hold_new_answers)
     if answer is None:
         return None
     notices = relay_answer(turn.session, answer.id, turn.now)

@@ -21,6 +21,7 @@ this session are kept in the step's data (`shown`) so "Another" never repeats on
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from bot.choices import TOPIC_GROUPS, numbered, topics_for
 from bot.flows.common import invalid, to_menu
@@ -167,7 +168,8 @@ def consider(turn: Turn) -> Outcome:
         return Outcome([invalid(1, 2), request_reply(asker, turn.member, intro.topic)],
                        Step("peer", "consider"))
     relay.answer(session=turn.session, introduction=intro, member_id=turn.member.id,
-                 yes=turn.number == 1, now=turn.now, rng=random.Random())
+                 yes=turn.number == 1, now=turn.now, rng=random.Random(),
+                 ttl=timedelta(days=turn.policy.relay_days))
     if intro.status == "declined":
         outcome = to_menu(Reply("peer.declined_ok"))
         outcome.notices.append(Notice(asker.id, (Reply("peer.declined"),)))
