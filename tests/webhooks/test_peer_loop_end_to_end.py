@@ -21,7 +21,7 @@ from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_twilio import FakeTwilio, sign
 from tests.support.live import PUBLIC, SECRET, live_settings
 from tests.support.server import serving
-from tests.web.test_moderation_questions import remove_promoted
+from tests.web.moderation.test_questions import remove_promoted
 from tests.webhooks.channels.test_telegram import message
 from tests.webhooks.channels.test_twilio import sms
 

@@ -9,21 +9,18 @@ from collections.abc import Iterator
 from datetime import UTC, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from bot import jobs
 from bot.flows import share
 from content.models import AuditLog, Job, Member, Practice, Reading, Snippet, utcnow
-from peerlearn.app import create_app
-from peerlearn.settings import Settings
 from services import replication, search
 from services.documentation import REACH
 from tests.bot.test_dialogs import onboard
 from tests.bot.test_share import drop_member_practices, send_media
 from tests.support.chat import Chat
+from tests.web.moderation.conftest import ADMIN
 
-ADMIN = ("lead@partner.example.org", "s3cret-enough")
 PHONE, CHAT_ID = "+85512777001", "800123"
 BASE = "/api/moderation"
 INTERVIEW = ("Bamboo fish dryer", "Fish spoil when it rains at drying time.",
@@ -32,18 +29,9 @@ INTERVIEW = ("Bamboo fish dryer", "Fish spoil when it rains at drying time.",
              "1")
 
 
-@pytest.fixture
-def settings(database_url) -> Settings:
-    return Settings(database_url=database_url, run_dispatcher=False,
-                    public_base_url="https://peerlearn.example.org",
-                    admin_email=ADMIN[0], admin_password=ADMIN[1])
-
-
-@pytest.fixture
-def client(settings, services) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, services)) as client:
-        client.auth = ADMIN
-        yield client
+@pytest.fixture(autouse=True)
+def _no_member_practices_left(services) -> Iterator[None]:
+    yield
     drop_member_practices(services.db)
 
 

@@ -16,18 +16,17 @@ from peerlearn.wiring import build
 from services.search import reindex
 from tests.bot.test_answering import ADDRESSES, ANSWER, FISH, asker, code_in, expert
 from tests.support.chat import Expect, run_table
+from tests.web.moderation.conftest import ADMIN
 
-AUTH = ("moderator@example.org", "correct horse")
+AUTH = ADMIN
 KHMER_QUESTION = "ខ្ញុំចង់ធ្វើអាជីវកម្មត្រីងៀត"
 KHMER_ANSWER = "ហាលត្រីលើរានខ្ពស់ក្នុងពន្លឺថ្ងៃ ហើយត្រឡប់វាពីរដងក្នុងមួយថ្ងៃ។"
 
 
 @pytest.fixture
 def moderated(services):
-    """Services whose settings let a moderator in."""
-    values = {**services.settings.model_dump(), "admin_email": AUTH[0],
-              "admin_password": AUTH[1]}
-    return build(type(services.settings)(**values), db=services.db)
+    """Services whose settings let a moderator in (see conftest.py)."""
+    return services
 
 
 @pytest.fixture
@@ -73,7 +72,8 @@ def test_without_credentials_there_is_no_access(client, services):
     assert client.get("/api/moderation/questions/queue", auth=None).status_code == 401
     assert client.get("/api/moderation/questions/queue",
                       auth=(AUTH[0], "wrong")).status_code == 401
-    with TestClient(create_app(services.settings, services)) as closed:
+    unset = services.settings.model_copy(update={"admin_email": None, "admin_password": None})
+    with TestClient(create_app(unset, build(unset, db=services.db))) as closed:
         assert closed.get("/api/moderation/questions/queue",
                           auth=AUTH).status_code == 503
 

@@ -3,38 +3,19 @@ made a resource person, roles changed; every change audited, no contact details.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from content.models import Answer, AuditLog, Introduction, Member, Organisation, Question
-from peerlearn.app import create_app
-from peerlearn.settings import Settings
 from tests.bot.test_dialogs import onboard
 from tests.support.chat import Chat
+from tests.web.moderation.conftest import ADMIN
 
-ADMIN = ("lead@partner.example.org", "s3cret-enough")
 PHONE, CHAT_ID = "+639171234001", "800001"
 ROW = {"member_id", "name", "country", "role", "sector", "organisation", "topics_offered",
        "language", "languages", "timezone", "answers", "introductions"}
 EXPERT = {"topics_offered": ["microfinance", "savings-credit"], "languages": ["en", "fil"],
           "timezone": "Asia/Manila", "organisation": "aski"}
-
-
-@pytest.fixture
-def settings(database_url) -> Settings:
-    return Settings(database_url=database_url, run_dispatcher=False,
-                    public_base_url="https://peerlearn.example.org",
-                    admin_email=ADMIN[0], admin_password=ADMIN[1])
-
-
-@pytest.fixture
-def client(settings, services) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, services)) as client:
-        client.auth = ADMIN
-        yield client
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@ report, and closing one (both members told, in their language, on their channel)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from bot.capabilities import SMS
@@ -15,31 +13,15 @@ from bot.render import Renderer
 from bot.replies import Reply
 from content.languages import LANGUAGE_CODES
 from content.models import AuditLog, InboundMessage, Introduction, utcnow
-from peerlearn.app import create_app
-from peerlearn.settings import Settings
 from tests.bot.test_dialogs import onboard
 from tests.support.chat import Chat
+from tests.web.moderation.conftest import ADMIN
 from web.moderation.peers import CLOSED
 
-ADMIN = ("lead@partner.example.org", "s3cret-enough")
 PHONE, CHAT_ID, USERNAME = "+85512345001", "700001", "ricefarmer_kh"
 PROFILE = {"member_id", "name", "country", "role", "sector"}
 FIELDS = {"id", "topic", "reasons", "status", "member_a", "member_b", "report_text",
           "created_at", "closed_at", "closed_by"}
-
-
-@pytest.fixture
-def settings(database_url) -> Settings:
-    return Settings(database_url=database_url, run_dispatcher=False,
-                    public_base_url="https://peerlearn.example.org",
-                    admin_email=ADMIN[0], admin_password=ADMIN[1])
-
-
-@pytest.fixture
-def client(settings, services) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, services)) as client:
-        client.auth = ADMIN
-        yield client
 
 
 @pytest.fixture
