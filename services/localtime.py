@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 @lru_cache(maxsize=1024)
@@ -32,11 +32,38 @@ def is_quiet(hour: int, start: int, end: int) -> bool:
     return hour >= start or hour < end
 
 
+@lru_cache(maxsize=4096)  # matching asks it for hundreds of candidates at one `now`
 def reachable(timezone: str | None, start: int, end: int, now: datetime) -> bool:
     """Outside quiet hours on the member's own clock (an unknown timezone is reachable)."""
     found = zone(timezone)
     if found is None:
         return True
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    return not is_quiet(now.astimezone(found).hour, start, end)
+    return not is_quiet(_utc(now).astimezone(found).hour, start, end)
+
+
+def local_hours(now: datetime) -> dict[str, int]:
+    """The local hour at `now` in every IANA zone that `zone` knows (for SQL that checks
+    many members' quiet hours at once; a zone missing here is an unknown one)."""
+    return _local_hours(quarter(now))
+
+
+def quarter(now: datetime) -> datetime:
+    """`now` in UTC (naive counts as UTC), down to the quarter hour: no zone's offset
+    has a finer step (+5:45), so the local hour is the same throughout the quarter."""
+    now = _utc(now)
+    return now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+
+
+@lru_cache(maxsize=8)
+def _local_hours(start: datetime) -> dict[str, int]:
+    return {name: start.astimezone(zone(name)).hour for name in zone_names()}
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    """Every IANA zone name that `zone` opens, sorted."""
+    return tuple(sorted(n for n in available_timezones() if zone(n) is not None))
+
+
+def _utc(now: datetime) -> datetime:
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)

@@ -5,6 +5,7 @@ from content.models.base import utcnow
 from content.models.conversation import ConversationState
 from content.models.members import Identity, Member, Organisation
 from content.models.messages import InboundMessage, OutboundMessage
+from content.models.offers import MemberOffer as MemberOffer  # exported
 from content.models.peers import Introduction, Job, ReplicationReport, VisitInterest
 from content.models.practices import Faq, Practice, PracticeTranslation, Reading, Snippet
 from content.models.questions import Answer, Question, QuestionRoute

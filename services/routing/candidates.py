@@ -1,29 +1,37 @@
 """Who can answer a question: onboarded experts and peers offering one of its topics,
 reading a language, not the asker, reachable now, least loaded first.
 
-All of it is one SQL query with a LIMIT (topics and languages are JSON lists: a LIKE on
-'%"fisheries"%' over their text works on SQLite and PostgreSQL). Quiet hours depend on
-each member's timezone, so the query carries, for every IANA zone, the local hour now
-(zones grouped by hour: about 25 IN lists); a member whose zone is unknown or unset is
-reachable. `reachable` is the same rule in Python; the rows are checked with it again.
+All of it is one SQL query with a LIMIT over member_offer (content/models/offers.py: one
+row per topic offered × language read, keyed by (topic, lang, member_id)), so only the
+people offering the topics in that language are read, never the whole member table.
+Quiet hours depend on each member's timezone, so the query carries, as one JSON
+parameter, the local hour now in every IANA zone (services.localtime.local_hours, cached
+per quarter hour) and looks the member's zone up in it (NOT EXISTS a quiet hour: one
+indexed look-up per candidate, where a list of ~600 zone names grouped by hour cost ~25
+IN tests per candidate and ~1,200 bound parameters per query). A member whose zone is
+unknown or unset finds no hour and is reachable. `reachable` is the same rule in Python;
+the rows are checked with it again. Quiet hours are not stored in UTC: see
+content/models/offers.py.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import Text, and_, case, cast, func, not_, or_
+from sqlalchemy import JSON, Integer, String, and_, case, cast, exists, func, literal, or_
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
-from content.models import Member, QuestionRoute
-from services.localtime import reachable, zone
+from content.models import MemberOffer, QuestionRoute
+from services.localtime import local_hours, quarter, reachable
 
 ANSWERER_ROLES = ("expert", "member")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+O = MemberOffer.__table__.c  # noqa: E741
 
 
 @dataclass(frozen=True)
@@ -42,70 +50,65 @@ def pick(session: Session, *, question_id: int, asker_id: int, topics: list[str]
          lang: str, now: datetime, needed: int) -> tuple[list[Candidate], bool]:
     """Up to `needed` reachable candidates, and whether any candidate exists at all
     (reachable or not: a False means nobody offers the topics in that language)."""
-    topics = [t for t in topics if SLUG.fullmatch(t)]  # the LIKE patterns stay plain
+    topics = [t for t in topics if SLUG.fullmatch(t)]
     if needed < 1 or not topics or not SLUG.fullmatch(lang):
         return [], False
-    query, load = _query(question_id, asker_id, topics, lang)
-    rows = session.exec(query.add_columns(load)
-                        .where(awake(now))
-                        .order_by(case((Member.role == "expert", 0), else_=1), load,
-                                  Member.id)
+    offers = _offers(question_id, asker_id, topics, lang)
+    hours = zone_hours(now, session.get_bind().dialect.name)
+    people = offers.where(awake(hours)).distinct().subquery()
+    waiting = (select(QuestionRoute.member_id, func.count().label("waiting"))
+               .where(QuestionRoute.status == "sent")
+               .group_by(QuestionRoute.member_id).subquery())
+    load = func.coalesce(waiting.c.waiting, 0)
+    rows = session.exec(select(*people.c, load)
+                        .outerjoin(waiting, waiting.c.member_id == people.c.member_id)
+                        .order_by(case((people.c.role == "expert", 0), else_=1), load,
+                                  people.c.member_id)
                         .limit(needed)).all()
     chosen = [c for c in (Candidate(r[0], r[1], r[5], r[2], r[3], r[4]) for r in rows)
               if reachable(c.timezone, c.quiet_start, c.quiet_end, now)]
     if chosen:
         return chosen, True
-    return [], session.exec(query.limit(1)).first() is not None
+    return [], session.exec(offers.limit(1)).first() is not None
 
 
-def _query(question_id: int, asker_id: int, topics: list[str], lang: str):
-    waiting = (select(QuestionRoute.member_id, func.count().label("waiting"))
-               .where(QuestionRoute.status == "sent")
-               .group_by(QuestionRoute.member_id).subquery())
+def _offers(question_id: int, asker_id: int, topics: list[str], lang: str):
+    """Rows of member_offer for people who may get the question (one per topic)."""
     already = select(QuestionRoute.member_id).where(QuestionRoute.question_id == question_id)
-    query = (select(Member.id, Member.role, Member.timezone, Member.quiet_start,
-                    Member.quiet_end)
-             .outerjoin(waiting, waiting.c.member_id == Member.id)
-             .where(or_(Member.language == lang, json_has(Member.languages, lang)),
-                    or_(*(json_has(Member.topics_offered, t) for t in topics)),
-                    Member.onboarded_at.is_not(None), Member.id != asker_id,
-                    Member.role.in_(ANSWERER_ROLES), Member.id.not_in(already)))
-    return query, func.coalesce(waiting.c.waiting, 0)
+    # "+ 0": with statistics (ANALYZE), SQLite otherwise chose to make the rows distinct
+    # by walking the whole table in member_id order, not the key's few thousand rows
+    return (select((O.member_id + 0).label("member_id"), O.role, O.timezone,
+                   O.quiet_start, O.quiet_end)
+            .where(O.topic.in_(topics), O.lang == lang, O.onboarded.is_(True),
+                   O.member_id != asker_id, O.role.in_(ANSWERER_ROLES),
+                   O.member_id.not_in(already)))
 
 
-def json_has(column, value: str):
-    """The JSON list column holds the string `value` (a LIKE on its text)."""
-    assert SLUG.fullmatch(value), value  # pick() lets only slugs through
-    return cast(column, Text).like(f'%"{value}"%')
+def zone_hours(now: datetime, dialect: str):
+    """SQL: a table (name, hour) of the local hour at `now` in every known zone, made
+    from one JSON parameter; materialized, so that SQLite indexes it for the look-ups."""
+    mapping = literal(_json_hours(quarter(now)), String)  # the JSON text, as it is
+    if dialect == "sqlite":
+        rows = func.json_each(mapping).table_valued("key", "value")
+        hour = rows.c.value
+    else:
+        rows = func.json_each_text(cast(mapping, JSON)).table_valued("key", "value")
+        hour = cast(rows.c.value, Integer)
+    return (select(rows.c.key.label("name"), hour.label("hour"))
+            .cte("zone_hour").prefix_with("MATERIALIZED"))
 
 
-def awake(now: datetime):
-    """SQL: the member is not in their quiet hours at `now` (see `reachable`)."""
-    start, end = Member.quiet_start, Member.quiet_end
-    branches = [Member.timezone.is_(None), not_(Member.timezone.in_(_zone_names())),
-                start == end]
-    for hour, zones in _hours(_quarter(now)).items():
-        outside = or_(and_(start < end, or_(start > hour, end <= hour)),
-                      and_(start > end, end <= hour, start > hour))
-        branches.append(and_(Member.timezone.in_(zones), outside))
-    return or_(*branches)
-
-
-def _quarter(now: datetime) -> datetime:
-    """`now` in UTC, down to the quarter hour (offsets like +5:45 change on quarters)."""
-    now = now.astimezone(ZoneInfo("UTC"))
-    return now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+def awake(hours) -> ColumnElement[bool]:
+    """SQL: the member_offer row's quiet hours do not hold the local hour of its zone in
+    `hours` (see zone_hours and services.localtime.is_quiet); a zone not found there is
+    unknown, and its member reachable. (A correlated look-up rather than a join: given
+    statistics, SQLite's planner scanned a joined zone table once per candidate.)"""
+    start, end, hour = O.quiet_start, O.quiet_end, hours.c.hour
+    quiet = or_(and_(start < end, hour >= start, hour < end),
+                and_(start > end, or_(hour >= start, hour < end)))
+    return ~exists().where(hours.c.name == O.timezone, quiet)
 
 
 @lru_cache(maxsize=8)
-def _hours(quarter: datetime) -> dict[int, tuple[str, ...]]:
-    """Local hour -> the zones showing it at this quarter hour."""
-    grouped: dict[int, list[str]] = {}
-    for name in _zone_names():
-        grouped.setdefault(quarter.astimezone(zone(name)).hour, []).append(name)
-    return {hour: tuple(names) for hour, names in sorted(grouped.items())}
-
-
-@lru_cache(maxsize=1)
-def _zone_names() -> tuple[str, ...]:
-    return tuple(sorted(n for n in available_timezones() if zone(n) is not None))
+def _json_hours(start: datetime) -> str:
+    return json.dumps(local_hours(start), separators=(",", ":"))

@@ -13,13 +13,16 @@ from content.models import Answer, Identity, Member, Question, QuestionRoute
 from services import questions
 from services.routing import (
     answer_by_code,
+    answers,
     due_for_escalation,
     escalate,
+    infer_topics,
     moderator_queue,
     new_code,
     parse_code,
     route,
 )
+from services.routing.queue import waiting_for_answerers
 
 NOW = datetime(2025, 3, 10, 5, 0, tzinfo=UTC)  # noon in Phnom Penh, 22:00 in Los Angeles
 FISH = ["fisheries"]
@@ -274,10 +277,107 @@ def test_khmer_sms_member_and_malaysian_expert(session):
     assert "fisheries" in result.topics
     assert routed_to(result) == [expert] and result.needs_translation
     queue = moderator_queue(session=session)
-    assert [q["id"] for q in queue["needs_translation"]] == [asked.question_id]
+    assert [q["id"] for q in queue["questions_to_translate"]] == [asked.question_id]
     answer = answer_by_code(session=session, member_id=expert, now=NOW,
                             text=f"{result.routes[0].code} Dry them on raised racks in the sun.")
     assert (answer.status, answer.lang, answer.text_for_asker) == ("held", "en", None)
     queue = moderator_queue(session=session)
     assert [a["id"] for a in queue["held_answers"]] == [answer.id]
     assert "+855" not in repr(queue) and "12345678" not in repr(queue)
+
+
+@pytest.mark.parametrize("earlier, due", [
+    ("rejected", True), ("unhelpful", True), ("held", False), ("helpful", False),
+], ids=["rejected-is-no-answer", "unhelpful-is-no-answer", "held", "helpful"])
+def test_only_a_usable_answer_stops_escalation(session, earlier, due):
+    asker = member(session, topics=())
+    answerer = member(session)
+    result = route(session=session, question_id=question(session, asker), now=NOW,
+                   topics=FISH)
+    answer = answer_by_code(session=session, member_id=answerer, now=NOW,
+                            text=f"{result.routes[0].code} an answer")
+    answer.status = "rejected" if earlier == "rejected" else "held"
+    answer.helpful = {"unhelpful": False, "helpful": True}.get(earlier)
+    session.flush()
+    later = NOW + timedelta(hours=49)
+    assert due_for_escalation(session=session, now=later) == (
+        [result.question_id] if due else [])
+
+
+def test_a_question_never_routed_escalates_from_when_it_was_asked(session):
+    asker = member(session, topics=())
+    row = Question(member_id=asker, lang="km", text="?", status="open", created_at=NOW)
+    session.add(row)
+    session.flush()
+    assert due_for_escalation(session=session, now=NOW + timedelta(hours=47)) == []
+    assert due_for_escalation(session=session, now=NOW + timedelta(hours=49)) == [row.id]
+    assert due_for_escalation(session=session, now=NOW + timedelta(hours=3),
+                              after=timedelta(hours=2)) == [row.id]
+
+
+def test_questions_waiting_for_the_answerers_morning(session):
+    asker = member(session, topics=())
+    member(session, quiet=(11, 14))  # quiet at noon in Phnom Penh
+    waiting = question(session, asker)
+    assert route(session=session, question_id=waiting, now=NOW, topics=FISH).routes == []
+    escalated = question(session, asker)
+    escalate(session=session, question_id=escalated, now=NOW)
+    answered = question(session, asker)
+    session.get(Question, answered).status = "answered"
+    session.flush()
+    assert waiting_for_answerers(session=session) == [waiting]
+    later = NOW + timedelta(hours=4)
+    assert routed_to(route(session=session, question_id=waiting, now=later, topics=FISH))
+    assert waiting_for_answerers(session=session) == []
+
+
+def test_the_queue_shows_both_directions_of_translation(session):
+    asker = member(session, topics=(), country="KH")
+    expert = member(session, lang="ms", reads=("en",), role="expert", country="MY")
+    result = route(session=session, question_id=question(session, asker), now=NOW,
+                   topics=FISH)
+    queue = moderator_queue(session=session)
+    assert [q["id"] for q in queue["questions_to_translate"]] == [result.question_id]
+    assert queue["questions_to_translate"][0]["asker_country"] == "KH"
+    session.get(Question, result.question_id).text_en = "How do I dry fish?"
+    session.flush()
+    assert moderator_queue(session=session)["questions_to_translate"] == []
+    answer = answer_by_code(session=session, member_id=expert, now=NOW,
+                            text=f"{result.routes[0].code} Dry them on raised racks.")
+    queue = moderator_queue(session=session)
+    assert [a["id"] for a in queue["answers_to_translate"]] == [answer.id]
+    assert queue["answers_to_translate"][0]["answerer_country"] == "MY"
+    answers.translate_answer(session=session, answer_id=answer.id, text="ហាលលើរាន។")
+    assert moderator_queue(session=session)["answers_to_translate"] == []
+
+
+@pytest.mark.parametrize("action, before, after", [
+    ("approve", "held", "approved"), ("approve", "rejected", None),
+    ("approve", "relayed", None), ("hold", "approved", "held"), ("hold", "relayed", None),
+    ("reject", "held", "rejected"), ("reject", "approved", "rejected"),
+    ("reject", "relayed", None),
+])
+def test_moderator_actions_follow_the_answer_states(session, action, before, after):
+    asker = member(session, topics=())
+    row = Answer(question_id=question(session, asker), member_id=asker, lang="km",
+                 text="x", status=before)
+    session.add(row)
+    session.flush()
+    act = getattr(answers, action)
+    if after is None:
+        with pytest.raises(questions.Conflict):
+            act(session=session, answer_id=row.id)
+        assert row.status == before
+    else:
+        assert act(session=session, answer_id=row.id).status == after
+    with pytest.raises(questions.NotFound):
+        act(session=session, answer_id=row.id + 1000)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("How do I dry fish?", "en"),
+    ("How do we dry fish to sell at the market?", "en"),
+    ("ខ្ញុំចង់ធ្វើអាជីវកម្មត្រីងៀត", "km"),
+])
+def test_topics_come_from_the_practice_that_covers_the_question(session, text, lang):
+    assert "fisheries" in infer_topics(session, text, lang)
