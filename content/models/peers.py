@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from content.models.base import created_field, json_field
@@ -17,7 +17,10 @@ class Introduction(SQLModel, table=True):
     that starts with `relay_code` is forwarded to the other member, masked.
     """
 
-    __table_args__ = (Index("ix_introduction_b_created", "member_b", "created_at"),)
+    __table_args__ = (Index("ix_introduction_b_created", "member_b", "created_at"),
+                      Index("ux_introduction_relay_active", "relay_code", unique=True,
+                            sqlite_where=text("status = 'active'"),
+                            postgresql_where=text("status = 'active'")))
 
     id: int | None = Field(default=None, primary_key=True)
     member_a: int = Field(foreign_key="member.id", index=True)  # who asked for a peer

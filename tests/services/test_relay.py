@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.inbox import InboundItem
@@ -265,3 +266,18 @@ def test_no_contact_detail_leaks_before_both_send_contact(moderated, conversatio
             assert not any(s in shown for s in own), shown
         for text in _moderation_bodies(client, intro.id):
             assert not any(s in text for s in secrets), text
+
+
+def test_two_open_relays_cannot_share_a_code(services):
+    with Session(services.db) as session:
+        people = [Member(language="en") for _ in range(4)]
+        session.add_all(people)
+        session.flush()
+        for a, b, status in [(0, 1, "active"), (2, 3, "closed")]:
+            session.add(Introduction(member_a=people[a].id, member_b=people[b].id,
+                                     status=status, relay_code="P12"))
+        session.flush()  # a closed relay's code may be given out again
+        session.add(Introduction(member_a=people[2].id, member_b=people[1].id,
+                                 status="active", relay_code="P12"))
+        with pytest.raises(IntegrityError):
+            session.flush()
