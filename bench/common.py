@@ -222,3 +222,15 @@ def spawn(target: Callable[..., None], *args: Any, timeout: float = 60) -> Itera
         yield child
     finally:
         child.stop()
+
+
+def steady(engine) -> None:
+    """Statistics, and what autovacuum would have done by now (visibility maps, which
+    PostgreSQL's index-only scans need); SQLite's bulk insert checkpointed."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))

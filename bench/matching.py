@@ -42,6 +42,7 @@ from bench.common import (  # noqa: E402
     goals_table,
     percentile,
     scratch_database,
+    steady,
     table,
 )
 from content.db import make_engine  # noqa: E402
@@ -121,18 +122,6 @@ def populate(engine, members: int, intros: int, seed: int = 7) -> list[int]:
             conn.execute(Introduction.__table__.insert(), rows[start:start + BATCH])
     steady(engine)
     return experts
-
-
-def steady(engine) -> None:
-    """Statistics, and what autovacuum would have done by now (visibility maps, which
-    PostgreSQL's index-only scans need); SQLite's bulk insert checkpointed."""
-    if engine.dialect.name == "sqlite":
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
-            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
 
 
 def latency(engine, calls: int, seed: int = 3) -> tuple[list[float], list[float], int]:

@@ -33,8 +33,6 @@ import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 
-from sqlalchemy import text  # noqa: E402
-
 from bench.common import (  # noqa: E402
     Goal,
     arguments,
@@ -42,6 +40,7 @@ from bench.common import (  # noqa: E402
     goals_table,
     percentile,
     scratch_database,
+    steady,
     table,
 )
 from bench.search_data import questions  # noqa: E402
@@ -99,18 +98,6 @@ def populate(engine, total: int, seed: int = 5) -> list[int]:
     steady(engine)
     with engine.connect() as conn:
         return list(conn.execute(members.select().with_only_columns(members.c.id)).scalars())
-
-
-def steady(engine) -> None:
-    """Statistics, and what autovacuum would have done by now (visibility maps, which
-    PostgreSQL's index-only scans need); SQLite's bulk insert checkpointed."""
-    if engine.dialect.name == "sqlite":
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
-            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
 
 
 def timed_routes(engine, ids: list[int], count: int, seed: int = 9):
