@@ -1,5 +1,5 @@
-"""Practices documented by members: the SHARE interview's draft, its curation by
-moderators, publishing, and how many members a published practice reached.
+"""Practices documented by members: the SHARE interview's draft (services/curation.py
+holds what moderators do with it).
 
 The interview follows the documentation template (content/packs/FORMAT.md); each
 answer is written to the draft as it comes, so the interview survives an expired dialog
@@ -22,29 +22,18 @@ in the member's language, unreviewed. The interview is the practice's first sour
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
-from content.models import AuditLog, Member, Practice, PracticeTranslation, Reading, Snippet
-from services.scheduling import schedule
-from services.search import reindex
-from services.sms import split_to_budget
+from content.models import Member, Practice, PracticeTranslation
 
 QUESTIONS = ("name", "problem", "how", "origin", "results", "visitors")
 TEXT_FIELDS = {"problem": "body", "how": "approach", "results": "results"}
 PACK = "members"
 TITLE_MAX = 120
-REACH = "reach"  # job kind: tell the contributor how many members their practice reached
-REACH_AFTER = timedelta(days=7)
-# Room a snippet leaves for the story's options ("1 More / 2 Another / 0 Menu").
-SNIPPET_RESERVE = "\n" + "x" * 39
-STORY_FIELDS = ("body", "approach", "cooperation", "shared_across_borders",
-                "shared_in_country", "results")
 
 # Country names a member may write in an origin answer: English, the region's languages
 # (Vietnamese folded without marks), and the country's own script.
@@ -66,14 +55,6 @@ COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
            "ជប៉ុន"),
     "CH": ("switzerland", "swiss", "geneva", "suisse", "thuy si", "สวิตเซอร์แลนด์"),
 }
-
-
-class NotFound(LookupError):
-    """No practice with that id."""
-
-
-class Refused(ValueError):
-    """The practice is not in a state that allows the action."""
 
 
 def open_draft(*, session: Session, member_id: int) -> Practice | None:
@@ -151,7 +132,7 @@ def save_answer(*, session: Session, practice: Practice, member: Member, questio
         else:
             setattr(tr, TEXT_FIELDS[question], text)
         session.add(tr)
-    _touch(session, practice, now)
+    touch(session, practice, now)
 
 
 def skip(*, session: Session, practice: Practice, question: str, now: datetime) -> None:
@@ -159,7 +140,7 @@ def skip(*, session: Session, practice: Practice, question: str, now: datetime) 
     record = dict(interview(practice))
     record["skipped"] = [*record.get("skipped", []), question]
     practice.sources = [record, *practice.sources[1:]]  # a new list: JSON columns are
-    _touch(session, practice, now)  # written only when assigned
+    touch(session, practice, now)  # written only when assigned
 
 
 def attach_photo(*, session: Session, practice: Practice, file_id: str, caption: str,
@@ -168,7 +149,7 @@ def attach_photo(*, session: Session, practice: Practice, file_id: str, caption:
     if any(m.get("telegram_file_id") == file_id for m in practice.media):
         return
     practice.media = [*practice.media, {"telegram_file_id": file_id, "caption": caption}]
-    _touch(session, practice, now)
+    touch(session, practice, now)
 
 
 def origin_field(text: str, country: str | None) -> str:
@@ -203,124 +184,8 @@ def _free_slug(session: Session, member_id: int) -> str:
     return f"member-{member_id}-{n}"
 
 
-def get(*, session: Session, practice_id: int) -> Practice:
-    """A practice by id; NotFound if there is none."""
-    practice = session.get(Practice, practice_id)
-    if practice is None:
-        raise NotFound(practice_id)
-    return practice
-
-
-def publish(*, session: Session, practice_id: int, actor: str, now: datetime) -> Practice:
-    """Publishes a draft: snippets from its texts, search index, and a `reach` job for
-    the contributor a week later. The caller tells the contributor."""
-    practice = get(session=session, practice_id=practice_id)
-    if practice.status not in ("draft", "review"):
-        raise Refused(f"the practice is {practice.status}")
-    texts = _story_texts(session, practice.id)
-    if not texts:
-        raise Refused("the practice has no text to tell yet")
-    session.exec(delete(Snippet).where(Snippet.practice_id == practice.id))
-    for lang, pieces in texts.items():
-        session.add_all(Snippet(practice_id=practice.id, lang=lang, position=i, text=text)
-                        for i, text in enumerate(pieces))
-    practice.status, practice.published_at, practice.updated_at = "published", now, now
-    practice.content_hash = hashlib.sha256(
-        json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    session.add(practice)
-    session.flush()
-    reindex(session=session, practice_ids=[practice.id])
-    if practice.contributor_id is not None:
-        schedule(session=session, kind=REACH, due_at=now + REACH_AFTER,
-                 member_id=practice.contributor_id, ref_id=practice.id)
-    _audit(session, actor, "practice.publish", practice, {"snippets": {
-        lang: len(pieces) for lang, pieces in texts.items()}})
-    return practice
-
-
-def archive(*, session: Session, practice_id: int, actor: str, now: datetime) -> Practice:
-    """Takes a practice out of review or out of the stories; its index rows go."""
-    practice = get(session=session, practice_id=practice_id)
-    if practice.status == "archived":
-        raise Refused("the practice is archived already")
-    before, practice.status = practice.status, "archived"
-    _touch(session, practice, now)
-    reindex(session=session, practice_ids=[practice.id])
-    _audit(session, actor, "practice.archive", practice, {"was": before})
-    return practice
-
-
-def edit(*, session: Session, practice_id: int, actor: str, now: datetime,
-         facts: dict, texts: dict[str, dict]) -> Practice:
-    """Changes a draft before it is published: facts (topics, sectors, country,
-    organisation, visitors_welcome) and texts per language (a new language needs a title)."""
-    practice = get(session=session, practice_id=practice_id)
-    if practice.status not in ("draft", "review"):
-        raise Refused(f"the practice is {practice.status}; only drafts are edited")
-    for name, value in facts.items():
-        setattr(practice, name, list(value) if isinstance(value, list | tuple) else value)
-    for lang, fields in texts.items():
-        row = session.exec(select(PracticeTranslation).where(
-            PracticeTranslation.practice_id == practice.id,
-            PracticeTranslation.lang == lang)).first()
-        if row is None:
-            if not fields.get("title"):
-                raise Refused(f"a new translation ({lang}) needs a title")
-            row = PracticeTranslation(practice_id=practice.id, lang=lang, title="")
-        for name, value in fields.items():
-            setattr(row, name, value)
-        session.add(row)
-    _touch(session, practice, now)
-    _audit(session, actor, "practice.edit", practice,
-           {"facts": sorted(facts), "texts": {lang: sorted(f) for lang, f in texts.items()}})
-    return practice
-
-
-def drafts(*, session: Session) -> list[tuple[Practice, list[PracticeTranslation], bool]]:
-    """Practices in review, oldest first, with their translations and whether the
-    interview is finished."""
-    found = list(session.exec(select(Practice).where(Practice.status == "review")
-                              .order_by(Practice.id)))
-    rows = session.exec(select(PracticeTranslation).where(
-        PracticeTranslation.practice_id.in_([p.id for p in found]))
-        .order_by(PracticeTranslation.lang)) if found else []
-    by_practice: dict[int, list[PracticeTranslation]] = {}
-    for row in rows:
-        by_practice.setdefault(row.practice_id, []).append(row)
-    return [(p, by_practice.get(p.id, []), next_question(session=session, practice=p) is None)
-            for p in found]
-
-
-def readers(*, session: Session, practice_id: int, exclude: int | None = None) -> int:
-    """Distinct members who read at least the start of the practice."""
-    query = select(Reading.member_id).where(Reading.practice_id == practice_id)
-    if exclude is not None:
-        query = query.where(Reading.member_id != exclude)
-    return len(set(session.exec(query)))
-
-
-def _story_texts(session: Session, practice_id: int) -> dict[str, list[str]]:
-    """Per language, the template's texts cut into SMS-sized snippets, in story order."""
-    texts: dict[str, list[str]] = {}
-    for row in session.exec(select(PracticeTranslation).where(
-            PracticeTranslation.practice_id == practice_id)):
-        pieces: list[str] = []
-        for name in STORY_FIELDS:
-            value = (getattr(row, name) or "").strip()
-            if value:
-                pieces += split_to_budget(value, 2, reserve=SNIPPET_RESERVE)
-        if pieces and row.title:
-            texts[row.lang] = pieces
-    return texts
-
-
-def _touch(session: Session, practice: Practice, now: datetime) -> None:
+def touch(session: Session, practice: Practice, now: datetime) -> None:
+    """Marks the practice changed now and writes it."""
     practice.updated_at = now
     session.add(practice)
     session.flush()
-
-
-def _audit(session: Session, actor: str, action: str, practice: Practice,
-           details: dict) -> None:
-    session.add(AuditLog(actor=actor, action=action, target_type="practice",
-                         target_id=str(practice.id), details={"slug": practice.slug, **details}))

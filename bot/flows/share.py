@@ -31,7 +31,7 @@ from bot.intents import SHARE, fold
 from bot.replies import Choice, Notice, Outcome, Reply, Step
 from bot.turn import Turn
 from content.models import Job, Member, Practice
-from services import documentation, stories
+from services import curation, documentation, stories
 from services.documentation import QUESTIONS
 
 FREE_TEXT: frozenset[str] = frozenset(QUESTIONS) - {"visitors"}
@@ -165,7 +165,7 @@ def reach(session: Session, job: Job, now: datetime) -> list[Notice]:
     member = session.get(Member, practice.contributor_id)
     if member is None:
         return []
-    n = documentation.readers(session=session, practice_id=practice.id, exclude=member.id)
+    n = curation.readers(session=session, practice_id=practice.id, exclude=member.id)
     title = _title(session, practice, member) or practice.slug
     key = "share.reach" if n else "share.reach_none"
     return [Notice(member.id, (Reply(key, {"title": title, "n": n}),), purpose="notice")]

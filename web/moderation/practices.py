@@ -8,7 +8,7 @@
 - `GET /visits/demand`: members who would like to visit, per practice and country;
 - `GET /practices/replication`: TRIED reports per practice, country and outcome.
 
-Every change is written to the audit log by services/documentation.py, with the
+Every change is written to the audit log by services/curation.py, with the
 moderator's name.
 """
 
@@ -28,7 +28,7 @@ from bot.flows import share
 from content.db import session_scope
 from content.languages import LANGUAGE_CODES, SECTORS, TOPICS
 from content.models import Member, Practice, PracticeTranslation, utcnow
-from services import documentation, replication, stories, visits
+from services import curation, documentation, replication, stories, visits
 from web.moderation import auth
 
 LANG = "^(" + "|".join(LANGUAGE_CODES) + ")$"
@@ -160,7 +160,7 @@ def make_router(services) -> APIRouter:
     def drafts() -> list[Draft]:
         """Practices in review, oldest first."""
         with Session(services.db) as session:
-            return [_draft(session, *row) for row in documentation.drafts(session=session)]
+            return [_draft(session, *row) for row in curation.drafts(session=session)]
 
     @router.patch("/practices/{practice_id}")
     def edit(practice_id: int, change: PracticeEdit, actor: str = moderator) -> Draft:
@@ -170,7 +170,7 @@ def make_router(services) -> APIRouter:
         texts = {lang: t.model_dump(exclude_none=True)
                  for lang, t in change.translations.items()}
         with _errors(), session_scope(services.db) as session:
-            practice = documentation.edit(session=session, practice_id=practice_id,
+            practice = curation.edit(session=session, practice_id=practice_id,
                                           actor=actor, now=utcnow(), facts=facts, texts=texts)
             rows = _translations(session, practice.id)
             complete = documentation.next_question(session=session, practice=practice) is None
@@ -181,7 +181,7 @@ def make_router(services) -> APIRouter:
         """Publishes a draft and tells its contributor."""
         now = utcnow()
         with _errors(), session_scope(services.db) as session:
-            practice = documentation.publish(session=session, practice_id=practice_id,
+            practice = curation.publish(session=session, practice_id=practice_id,
                                              actor=actor, now=now)
             notice = share.published_notice(session, practice)
             sent = notify.deliver(session, services.catalog, notice, now=now) \
@@ -194,7 +194,7 @@ def make_router(services) -> APIRouter:
     def archive(practice_id: int, actor: str = moderator) -> Archived:
         """Archives a practice (a draft not to publish, or one to withdraw)."""
         with _errors(), session_scope(services.db) as session:
-            practice = documentation.archive(session=session, practice_id=practice_id,
+            practice = curation.archive(session=session, practice_id=practice_id,
                                              actor=actor, now=utcnow())
             return Archived(id=practice.id, slug=practice.slug, status=practice.status)
 
@@ -231,9 +231,9 @@ def _errors() -> Iterator[None]:
     does not allow the action."""
     try:
         yield
-    except documentation.NotFound as error:
+    except curation.NotFound as error:
         raise HTTPException(404, "no such practice") from error
-    except documentation.Refused as error:
+    except curation.Refused as error:
         raise HTTPException(409, str(error)) from error
 
 

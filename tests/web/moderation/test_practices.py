@@ -15,7 +15,7 @@ from bot import jobs
 from bot.flows import share
 from content.models import AuditLog, Job, Member, Practice, Reading, Snippet, utcnow
 from services import replication, search
-from services.documentation import REACH
+from services.curation import REACH
 from tests.bot.test_dialogs import onboard
 from tests.bot.test_share import drop_member_practices, send_media
 from tests.support.chat import Chat
