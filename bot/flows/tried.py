@@ -20,7 +20,7 @@ flowchart LR
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import icu
 import regex
@@ -34,13 +34,18 @@ from bot.notify import reachable_identity
 from bot.replies import Choice, Notice, Outcome, Reply, Step
 from bot.turn import NON_LATIN, Turn
 from content.models import Job, Member, Practice
-from services import replication, stories
+from services import conversation, replication, stories
 
 OUTCOME_CHOICES = (Choice("1", "tried.worked"), Choice("2", "tried.changed"),
                    Choice("3", "tried.failed"), Choice("4", "tried.not_yet"),
                    Choice("5", "tried.not_for_me"))
 THANKS = {"adopted": "tried.thanks", "interested": "tried.later",
           "declined": "tried.declined"}
+# Dialogs a follow-up must not interrupt (the menu and a story being read it may), and
+# how long it waits before it looks again.
+BUSY_FLOWS = frozenset({"onboarding", "ask", "answering", "peer", "share", "tried",
+                        "settings", "visit"})
+BUSY_RETRY = timedelta(hours=1)
 LIST_MAX = 5  # practices offered at once: more do not fit two SMS segments
 # SMS room for the practice list (the lines "n title"), and for one title, in GSM-7
 # characters or, for scripts that make an SMS UCS-2, UTF-16 units (134 in two segments,
@@ -174,10 +179,20 @@ def followup(session: Session, job: Job, now: datetime) -> list[Notice]:
                                         practice_id=practice_row.id):
         job.status = "cancelled"  # identity None: every identity sent STOP
         return []
+    if busy(session, member.id, now):
+        job.due_at = now + BUSY_RETRY  # asking now would end the dialog they are in
+        return []
     segmented = capabilities(identity.provider, identity.channel).segmented
     asked = outcome_question(session, member, practice_row.id, segmented, "tried.followup")
     return [Notice(member.id, (asked,), next=Step("tried", "outcome"),
                    data={"practice_id": practice_row.id}, purpose="followup")]
+
+
+def busy(session: Session, member_id: int, now: datetime) -> bool:
+    """Whether the member is in the middle of a dialog (a SHARE interview, a question
+    being typed): a follow-up then waits rather than take over their next "1"."""
+    state = conversation.load(session=session, member_id=member_id, now=now)
+    return not state.expired and state.flow in BUSY_FLOWS
 
 
 def outcome_question(session: Session, member: Member, practice_id: int, segmented: bool,

@@ -251,3 +251,20 @@ def test_short_titles_end_on_a_whole_word():
     khmer = tried.short_title("ហិរញ្ញប្បទានខ្សែសង្វាក់តម្លៃ សម្រាប់កសិករខ្នាតតូច", 22)
     assert khmer.endswith("…") and len(khmer) <= 22
     assert "ហិរញ្ញប្បទានខ្សែសង្វាក់តម្លៃ".startswith(khmer[:-1])
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_followup_waits_while_the_member_is_in_an_interview(services, channel):
+    chat = Chat(services, channel)
+    onboard(chat)
+    practice_id = read_whole_practice(chat)
+    chat.check(chat.say("SHARE"), Expect(keys=("share.intro",)), "SHARE")
+    job = Job(kind=scheduling.FOLLOWUP, member_id=chat.member().id, ref_id=practice_id,
+              due_at=utcnow())
+    now = utcnow()
+    with Session(services.db) as session:
+        assert tried.followup(session, job, now) == []
+        assert job.status == "due" and job.due_at == now + tried.BUSY_RETRY
+    chat.check(chat.say("MENU"), MENU, "MENU")
+    with Session(services.db) as session:
+        assert len(tried.followup(session, job, utcnow())) == 1
