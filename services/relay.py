@@ -28,7 +28,7 @@ EXPIRY = "relay_expiry"
 TTL = timedelta(days=30)
 TWO_DIGIT_TRIES = 20  # then three digits: 900 codes instead of 90
 PHONE_CHANNELS = ("sms", "whatsapp")
-RECENT_INBOUND = 50  # Telegram updates searched for the member's username
+RECENT_INBOUND = 50  # Telegram messages searched for the member's username
 
 
 @dataclass(frozen=True)
@@ -152,10 +152,10 @@ def contact_of(*, session: Session, member_id: int) -> Contact:
     payloads = session.exec(select(InboundMessage.payload).where(
         InboundMessage.member_id == member_id, InboundMessage.channel == "telegram")
         .order_by(InboundMessage.id.desc()).limit(RECENT_INBOUND)).all()
-    for payload in payloads:
+    for payload in payloads:  # the adapter's neutral keys: phone/own, handle
         phone = phone or _shared_phone(payload)
-        username = username or _username(payload)
-    return Contact(phone=_e164(phone), telegram=f"@{username}" if username else None)
+        username = username or payload.get("handle")
+    return Contact(phone=_e164(phone), telegram=username or None)
 
 
 def _e164(phone: str | None) -> str | None:
@@ -169,13 +169,4 @@ def _shared_phone(payload: dict) -> str | None:
     """The number of a contact the member shared that is their own."""
     if payload.get("own") and payload.get("phone"):
         return str(payload["phone"])
-    return None
-
-
-def _username(payload: dict) -> str | None:
-    """The sender's Telegram username in a Bot API update, if they have one."""
-    for kind in ("message", "callback_query", "edited_message"):
-        sender = (payload.get(kind) or {}).get("from") or {}
-        if isinstance(sender, dict) and sender.get("username"):
-            return str(sender["username"])
     return None

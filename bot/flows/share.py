@@ -119,12 +119,12 @@ def _media(turn: Turn, draft: Practice | None, question: str) -> Outcome:
 
 
 def _photo(turn: Turn) -> tuple[str, str] | None:
-    """The largest size's file id and the caption of the Telegram photo in this turn."""
-    message = turn.payload.get("message") or {}
-    sizes = [s for s in message.get("photo") or [] if isinstance(s, dict) and s.get("file_id")]
-    if not sizes:
+    """The file id (largest size) and caption of the Telegram photo in this turn, as
+    the adapter stores them."""
+    file_id = turn.payload.get("file_id")
+    if not file_id:
         return None
-    return str(sizes[-1]["file_id"]), str(message.get("caption") or "")[:1000]
+    return str(file_id), str(turn.payload.get("caption") or "")[:1000]
 
 
 def _draft(turn: Turn) -> Practice | None:

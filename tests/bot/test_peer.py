@@ -38,12 +38,14 @@ CODE = re.compile(r"\b(P\d{2,3})\b")
 
 
 class TelegramChat(Chat):
-    """A Telegram member whose updates carry their username, as real ones do."""
+    """A Telegram member whose updates carry their username, stored as the adapter
+    stores it (the Update, and `handle`)."""
 
     username: str = "siti_koperasi"
 
     def say(self, text: str) -> list[OutboundMessage]:
-        payload = {"message": {"from": {"id": 1, "username": self.username}, "text": text}}
+        payload = {"message": {"from": {"id": 1, "username": self.username}, "text": text},
+                   "handle": f"@{self.username}"}
         received = self.services.inbox.receive(InboundItem(
             provider=self.provider, channel=self.channel, address=self.address,
             provider_key=uuid.uuid4().hex, text=text, payload=payload))

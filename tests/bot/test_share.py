@@ -79,12 +79,14 @@ def drafts(chat: Chat) -> list[tuple[Practice, list[PracticeTranslation]]]:
 
 
 def send_media(chat: Chat, file_id: str, caption: str = "", kind: str = "photo") -> list:
-    """A photo as the Telegram adapter stores it (the Update in the payload), or an MMS."""
+    """A photo as the Telegram adapter stores it (the Update, and the largest size's
+    `file_id` and the `caption`), or an MMS."""
     if kind == "photo":
         payload = {"update_id": 7, "message": {
             "message_id": 9, "chat": {"id": int(chat.address), "type": "private"},
             "caption": caption, "photo": [{"file_id": f"{file_id}-thumb", "width": 90},
-                                          {"file_id": file_id, "width": 1280}]}}
+                                          {"file_id": file_id, "width": 1280}]},
+            "file_id": file_id, "caption": caption}
     else:
         payload = {"media": [{"url": "https://api.example.org/m/1", "type": "image/jpeg"}]}
     received = chat.services.inbox.receive(InboundItem(

@@ -132,7 +132,8 @@ def test_contact_comes_from_identities_and_telegram_updates(session):
     sms, tg, shared, nobody = (member(session) for _ in range(4))
     session.add(Identity(member_id=sms.id, provider="twilio", channel="sms",
                          address="+85512345678"))
-    for who, payload in [(tg, {"message": {"from": {"id": 7, "username": "dara_k"}}}),
+    for who, payload in [(tg, {"message": {"from": {"id": 7, "username": "dara_k"}},
+                                "handle": "@dara_k"}),
                          (shared, {"phone": "60123456789", "own": True}),
                          (nobody, {"phone": "+639171234567", "own": False})]:
         session.add(Identity(member_id=who.id, provider="telegram", channel="telegram",
@@ -177,8 +178,8 @@ conversations = st.tuples(people, people, st.lists(st.tuples(st.integers(0, 1), 
 def _say(services, person: dict, text: str) -> None:
     channel = person["channel"]
     address = person["phone"] if channel == "sms" else person["chat"]
-    payload = {"message": {"from": {"id": 1, "username": person["username"]},
-                           "text": text}} if channel == "telegram" else {}
+    payload = {"message": {"from": {"id": 1, "username": person["username"]}, "text": text},
+               "handle": f"@{person['username']}"} if channel == "telegram" else {}
     services.inbox.receive(InboundItem(provider="simulator", channel=channel,
                                        address=address, provider_key=uuid.uuid4().hex,
                                        text=text, payload=payload))

@@ -68,8 +68,14 @@ class TelegramAdapter:
         return [self.item(update, data)]
 
     def item(self, update: Update, data: dict) -> InboundItem:
-        """The inbound item for one update (also used by long polling)."""
+        """The inbound item for one update (also used by long polling). Besides the
+        Update itself, the payload carries what the bot reads of it under neutral keys:
+        `handle` (the sender's public @username), `file_id` and `caption` (a photo's
+        largest size), `phone` and `own` (a shared contact)."""
         key = f"{self.bot_id}:{update.update_id}"
+        user = update.effective_user
+        if user is not None and user.username:
+            data["handle"] = f"@{user.username}"
 
         def make(address, text="", kind="text", process=True) -> InboundItem:
             return InboundItem(provider="telegram", channel="telegram", address=str(address),
@@ -103,6 +109,11 @@ class TelegramAdapter:
             own = bool(message.from_user and contact.user_id == message.from_user.id)
             item = make(message.chat.id, text, kind)
             item.payload.update(phone=contact.phone_number, own=own)
+            return item
+        if kind == "photo" and message.photo:
+            item = make(message.chat.id, text, kind)
+            item.payload.update(file_id=message.photo[-1].file_id,
+                                caption=(message.caption or "")[:1000])
             return item
         return make(message.chat.id, text, kind)
 

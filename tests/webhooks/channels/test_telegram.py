@@ -127,6 +127,20 @@ def test_telegram_webhook(live, case):
     assert all(str(call["chat_id"]) == chat for call in sent)
 
 
+def test_what_the_bot_reads_of_an_update_is_stored_under_neutral_keys(live):
+    user = {**USER, "username": "sokha_rice"}
+    photo = {"update_id": next(_ids), "message": {
+        "message_id": next(_ids), "date": 1, "chat": PRIVATE, "from": user,
+        "caption": "our dryer", "photo": [
+            {"file_id": "small", "file_unique_id": "u1", "width": 90, "height": 90},
+            {"file_id": "large", "file_unique_id": "u2", "width": 1280, "height": 960}]}}
+    assert live.post_telegram(photo, SECRET).status_code == 200
+    (stored,) = live.inbound()
+    assert stored.payload["message"]["photo"][1]["file_id"] == "large"  # the Update, whole
+    assert (stored.payload["handle"], stored.payload["file_id"],
+            stored.payload["caption"]) == ("@sokha_rice", "large", "our dryer")
+
+
 def test_blocking_opts_out_and_nothing_more_is_sent(live):
     live.post_telegram(message(text="hi"))
     live.dispatch()
