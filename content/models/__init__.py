@@ -2,6 +2,14 @@
 
 from content.models.audit import AuditLog
 from content.models.base import utcnow
+from content.models.console import (
+    ApiToken,
+    CatalogText,
+    ConsoleAccount,
+    ConsoleSession,
+    LoginFailure,
+    PracticeVersion,
+)
 from content.models.conversation import ConversationState
 from content.models.members import Identity, Member, Organisation
 from content.models.messages import InboundMessage, OutboundMessage
@@ -12,7 +20,8 @@ from content.models.questions import Answer, Question, QuestionRoute
 from content.models.search import SearchDoc
 
 __all__ = [
-    "Answer", "AuditLog", "ConversationState", "Faq", "Identity", "InboundMessage",
+    "Answer", "ApiToken", "AuditLog", "CatalogText", "ConsoleAccount", "ConsoleSession",
+    "ConversationState", "LoginFailure", "PracticeVersion", "Faq", "Identity", "InboundMessage",
     "Introduction", "Job", "Member", "Organisation", "OutboundMessage", "Practice",
     "PracticeTranslation", "Question", "QuestionRoute", "Reading", "ReplicationReport",
     "SearchDoc", "Snippet", "VisitInterest", "utcnow",

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from content.models.base import created_field, json_field
+from content.models.base import json_field, utcnow
 
 
 class AuditLog(SQLModel, table=True):
@@ -18,4 +18,7 @@ class AuditLog(SQLModel, table=True):
     target_type: str | None = Field(default=None, max_length=32)
     target_id: str | None = Field(default=None, max_length=80)
     details: dict = json_field(dict)
-    at: datetime = created_field()
+    # The console account that acted, and its organisation (None: a command or the bot).
+    account_id: int | None = Field(default=None, index=True)
+    organisation_id: int | None = Field(default=None, index=True)
+    at: datetime = Field(default_factory=utcnow, nullable=False, index=True)

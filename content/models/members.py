@@ -17,6 +17,7 @@ class Organisation(SQLModel, table=True):
     slug: str = Field(unique=True, max_length=80)
     name: str = Field(max_length=200)
     country: str | None = Field(default=None, max_length=2)
+    languages: list[str] = json_field()  # the languages it works in
     created_at: datetime = created_field()
 
 
@@ -48,6 +49,12 @@ class Member(SQLModel, table=True):
     languages: list[str] = json_field()  # other languages the member reads
     story_subscribed: bool = False
     onboarded_at: datetime | None = None
+    # May an answer of theirs that becomes an FAQ carry their name? named | anonymous
+    attribution: str | None = Field(default=None, max_length=16)
+    # Blocked by a moderator: no further introductions, not asked to answer.
+    blocked_at: datetime | None = None
+    blocked_reason: str | None = Field(default=None, max_length=500)
+    erased_at: datetime | None = None  # personal data removed; the row keeps the counts
     created_at: datetime = created_field()
 
 

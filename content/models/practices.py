@@ -18,7 +18,10 @@ class Practice(SQLModel, table=True):
     pack: str = Field(default="core", max_length=80)
     status: str = Field(default="draft", max_length=16)  # draft|review|published|archived
     country: str | None = Field(default=None, max_length=2)
-    organisation: str | None = Field(default=None, max_length=200)
+    organisation: str | None = Field(default=None, max_length=200)  # who runs it
+    # The partner organisation that curates it; None: the shared store.
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id",
+                                        index=True)
     topics: list[str] = json_field()
     sectors: list[str] = json_field()
     sources: list[dict] = json_field()
@@ -49,6 +52,8 @@ class PracticeTranslation(SQLModel, table=True):
     shared_in_country: str | None = Field(default=None, sa_type=Text)
     results: str | None = Field(default=None, sa_type=Text)
     reviewed: bool = False
+    reviewed_by: str | None = Field(default=None, max_length=120)  # a person's name
+    reviewed_at: datetime | None = None
     translated_from: str | None = Field(default=None, max_length=3)
 
 

@@ -33,6 +33,7 @@ class Question(SQLModel, table=True):
     score: float | None = None
     helpful: bool | None = None
     rated_at: datetime | None = None
+    closed_at: datetime | None = None  # closed by a moderator (status closed)
     created_at: datetime = created_field()
 
 
@@ -62,6 +63,8 @@ class Answer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id", index=True)
     member_id: int | None = Field(default=None, foreign_key="member.id")
+    # A moderator's answer from the console (member_id None).
+    account_id: int | None = Field(default=None, foreign_key="console_account.id")
     lang: str = Field(max_length=3)
     text: str = Field(sa_type=Text)
     text_for_asker: str | None = Field(default=None, sa_type=Text)
@@ -70,5 +73,7 @@ class Answer(SQLModel, table=True):
     faq_candidate: bool = False
     promoted_faq_id: int | None = None
     attribution: str | None = Field(default=None, max_length=16)  # named | anonymous
+    attribution_asked_at: datetime | None = None  # a moderator asked the answerer
+    reject_reason: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = created_field()
     relayed_at: datetime | None = None
