@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, delete, select
 
-from content.models import AuditLog, Practice, PracticeTranslation, Reading, Snippet
+from content.models import Practice, PracticeTranslation, Reading, Snippet
+from services.access import Principal
+from services.audit import record
 from services.documentation import next_question, touch
 from services.scheduling import schedule
 from services.search import reindex
@@ -143,7 +145,7 @@ def _story_texts(session: Session, practice_id: int) -> dict[str, list[str]]:
     return texts
 
 
-def _audit(session: Session, actor: str, action: str, practice: Practice,
+def _audit(session: Session, actor: Principal | str, action: str, practice: Practice,
            details: dict) -> None:
-    session.add(AuditLog(actor=actor, action=action, target_type="practice",
-                         target_id=str(practice.id), details={"slug": practice.slug, **details}))
+    record(session=session, actor=actor, action=action, target_type="practice",
+           target_id=practice.id, slug=practice.slug, **details)

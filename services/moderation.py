@@ -3,14 +3,11 @@ moderation API and the `peerlearn moderators|members` commands share.
 
 Every change writes an AuditLog row in the caller's transaction. Nothing here returns
 identities: callers show members by their public profile only (no phone numbers, chat
-ids or usernames). A moderator is a Member with role `moderator` and an organisation;
-the e-mail address the console login will use is kept as a `console` identity that is
-opted out, so no message is ever queued to it.
+ids or usernames). Console accounts (who moderates) are services/accounts.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,14 +16,14 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from content.languages import LANGUAGE_CODES, TOPICS
-from content.models import Answer, AuditLog, Identity, Introduction, Member, Organisation
+from content.models import Answer, Identity, Introduction, Member, Organisation
+from services.access import Principal
+from services.audit import record
 from services.localtime import zone
 from services.phones import to_e164
 
 ROLES = ("member", "expert", "moderator")
 CLOSABLE = frozenset({"proposed", "active", "reported"})
-CONSOLE = ("console", "email")  # the identity (provider, channel) holding a login e-mail
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_CHANNELS = ("sms", "whatsapp")
 
 
@@ -53,11 +50,11 @@ class ExpertProfile:
     organisation: str | None = None
 
 
-def audit(*, session: Session, actor: str, action: str, target_type: str,
+def audit(*, session: Session, actor: Principal | str, action: str, target_type: str,
           target_id: int | str, **details: object) -> None:
     """Records one action in the audit log."""
-    session.add(AuditLog(actor=actor[:120], action=action, target_type=target_type,
-                         target_id=str(target_id), details=details))
+    record(session=session, actor=actor, action=action, target_type=target_type,
+           target_id=target_id, **details)
 
 
 def introductions(*, session: Session, status: str | None = None, limit: int = 100,
@@ -180,39 +177,6 @@ def set_role(*, session: Session, member_id: int, role: str, actor: str,
     return member
 
 
-def add_moderator(*, session: Session, email: str, name: str, organisation: str,
-                  organisation_name: str | None, actor: str) -> tuple[Member, bool]:
-    """A moderator of an organisation (created when new), found again by e-mail; returns
-    the member and whether it is new. Run twice, it updates the name and organisation."""
-    email = email.strip().lower()
-    if not EMAIL.match(email) or len(email) > 64:
-        raise Refused(f"not an e-mail address of at most 64 characters: {email!r}")
-    org = session.exec(select(Organisation).where(Organisation.slug == organisation)).first()
-    if org is None:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", organisation):
-            raise Refused(f"an organisation slug is lowercase letters, digits and -: "
-                          f"{organisation!r}")
-        org = Organisation(slug=organisation, name=organisation_name or organisation)
-        session.add(org)
-        session.flush()
-        audit(session=session, actor=actor, action="organisation.add",
-              target_type="organisation", target_id=org.slug, name=org.name)
-    login = session.exec(select(Identity).where(Identity.provider == CONSOLE[0],
-                                                Identity.channel == CONSOLE[1],
-                                                Identity.address == email)).first()
-    member = session.get(Member, login.member_id) if login else Member()
-    member.name, member.role, member.organisation_id = name, "moderator", org.id
-    session.add(member)
-    session.flush()
-    if login is None:
-        session.add(Identity(member_id=member.id, provider=CONSOLE[0], channel=CONSOLE[1],
-                             address=email, opted_out=True))
-    audit(session=session, actor=actor, action="moderator.add" if login is None
-          else "moderator.update", target_type="member", target_id=member.id,
-          organisation=org.slug)
-    return member, login is None
-
-
 def find_member(*, session: Session, ref: str) -> Member:
     """A member by id (digits) or by a phone number they wrote from (+ and country code)."""
     ref = ref.strip()
@@ -239,7 +203,7 @@ def _member(session: Session, member_id: int) -> Member:
 def _organisation(session: Session, slug: str) -> Organisation:
     org = session.exec(select(Organisation).where(Organisation.slug == slug)).first()
     if org is None:
-        raise NotFound(f"no organisation {slug!r} (peerlearn moderators add creates one)")
+        raise NotFound(f"no organisation {slug!r} (peerlearn organisations add creates one)")
     return org
 
 
