@@ -46,7 +46,11 @@ class PackFile:
 
 def read_pack_file(path: Path, shown: str) -> tuple[PackFile | None, list[Problem]]:
     """Parses a file; returns (None, problems) if it cannot be read at all."""
-    raw = path.read_bytes()
+    return read_pack_bytes(path.read_bytes(), shown)
+
+
+def read_pack_bytes(raw: bytes, shown: str) -> tuple[PackFile | None, list[Problem]]:
+    """Parses a file's content (named `shown` in problems), as read_pack_file does."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

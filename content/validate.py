@@ -13,7 +13,7 @@ from pathlib import Path
 import phonenumbers
 
 from content.drafts import FACT_FIELDS, TEMPLATE_FIELDS, FaqDraft, PracticeDraft, TranslationDraft
-from content.frontmatter import PackFile, Problem, read_pack_file
+from content.frontmatter import PackFile, Problem, read_pack_bytes
 from content.languages import LANGUAGE_CODES, SECTORS, STATUSES, TOPICS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -39,33 +39,46 @@ def load_pack(root: Path) -> tuple[list[PracticeDraft], list[Problem]]:
 
 def load_practice(folder: Path, pack: str) -> tuple[PracticeDraft | None, list[Problem]]:
     """Reads one practice folder: en.md and its translations."""
-    shown = f"{folder.parent.name}/{folder.name}"
-    if not SLUG.match(folder.name):
+    files = {path.name: path.read_bytes() for path in sorted(folder.glob("*.md"))}
+    return load_files(folder.name, pack, files, shown=f"{folder.parent.name}/{folder.name}")
+
+
+def load_files(slug: str, pack: str, files: dict[str, bytes | str],
+               shown: str | None = None) -> tuple[PracticeDraft | None, list[Problem]]:
+    """Checks one practice given as its files' contents ({"en.md": ..., "km.md": ...}),
+    as if read from `<pack>/<slug>/`: the console's editor validates with this, so its
+    messages are the ones `peerlearn content validate` gives."""
+    shown = shown or f"{pack}/{slug}"
+    if not SLUG.match(slug):
         return None, [Problem(shown, 0, "", "folder name must be a slug like 'sri-cambodia'")]
     problems: list[Problem] = []
-    files = sorted(folder.glob("*.md"))
-    for extra in files:
-        if extra.stem not in LANGUAGE_CODES:
-            problems.append(Problem(f"{shown}/{extra.name}", 0, "",
-                                    f"'{extra.stem}' is not one of {', '.join(LANGUAGE_CODES)}"))
-    english = folder / "en.md"
-    if not english.exists():
+    for name in sorted(files):
+        if Path(name).stem not in LANGUAGE_CODES:
+            problems.append(Problem(f"{shown}/{name}", 0, "",
+                                    f"'{Path(name).stem}' is not one of "
+                                    f"{', '.join(LANGUAGE_CODES)}"))
+    if "en.md" not in files:
         return None, problems + [Problem(f"{shown}/en.md", 0, "", "every practice needs en.md")]
-    doc, found = read_pack_file(english, f"{shown}/en.md")
+    doc, found = read_pack_bytes(_bytes(files["en.md"]), f"{shown}/en.md")
     problems += found
     if doc is None:
         return None, problems
     problems += _check_english(doc)
-    draft = _practice(doc, folder.name, pack)
+    draft = _practice(doc, slug, pack)
     draft.translations["en"] = _translation(doc, "en", problems)
-    for path in files:
-        if path.stem in LANGUAGE_CODES and path.stem != "en":
-            tdoc, found = read_pack_file(path, f"{shown}/{path.name}")
+    for name in sorted(files):
+        lang = Path(name).stem
+        if lang in LANGUAGE_CODES and lang != "en":
+            tdoc, found = read_pack_bytes(_bytes(files[name]), f"{shown}/{name}")
             problems += found
             if tdoc is not None:
                 problems += _check_keys(tdoc, TR_KEYS)
-                draft.translations[path.stem] = _translation(tdoc, path.stem, problems)
+                draft.translations[lang] = _translation(tdoc, lang, problems)
     return draft, problems
+
+
+def _bytes(content: bytes | str) -> bytes:
+    return content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
 
 
 def _check_english(doc: PackFile) -> list[Problem]:

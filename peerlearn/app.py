@@ -8,11 +8,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from content.db import session_scope
+from content.models import utcnow
 from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import PROJECT_ROOT, Settings
 from peerlearn.wiring import Services, build
 from peerlearn.worker import make_scheduler
-from web import api, moderation, simulator
+from services.accounts import ensure_admin
+from web import api, console, docs, moderation, simulator
 from webhooks import health, routes
 
 
@@ -20,6 +23,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     """A FastAPI app over a migrated database; raises DatabaseNotMigrated otherwise."""
     services = services or build(settings)
     ensure_migrated(services.db)
+    first_admin(services)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -39,7 +43,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             await asyncio.gather(*tasks)
             await services.aclose()
 
-    app = FastAPI(title="peerlearn", lifespan=lifespan)
+    app = FastAPI(title="peerlearn", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.services = services
     app.include_router(health.make_router(services))
     app.include_router(routes.make_router(services.inbox, services.adapters,
@@ -47,5 +51,18 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(simulator.make_router(services))
     app.include_router(api.make_router(services))
     app.include_router(moderation.make_router(services))
+    app.include_router(docs.make_router())
+    console.install(app, services)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
     return app
+
+
+def first_admin(services: Services) -> None:
+    """ADMIN_EMAIL / ADMIN_PASSWORD: the first admin of the console, created or updated
+    at start-up (an empty password sets nothing)."""
+    settings = services.settings
+    password = settings.admin_password.get_secret_value() if settings.admin_password else ""
+    if settings.admin_email and password:
+        with session_scope(services.db) as session:
+            ensure_admin(session=session, email=settings.admin_email, password=password,
+                         now=utcnow())

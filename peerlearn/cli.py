@@ -1,4 +1,5 @@
-"""The `peerlearn` command line: serve, worker, chat, migrate, content, moderators ..."""
+"""The `peerlearn` command line: serve, worker, chat, migrate, content, moderators,
+organisations, members ..."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from peerlearn import content_cli, telegram_cli
+from peerlearn import accounts_cli, content_cli, telegram_cli
 from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
 from peerlearn.settings import Settings
 
@@ -90,33 +91,10 @@ def broadcast_(text: str = typer.Argument(..., help="The message"),
     typer.echo(f"{queued} messages queued; the worker sends them after the replies")
 
 
-moderators = typer.Typer(help="Moderators of partner organisations.", no_args_is_help=True)
 members = typer.Typer(help="Members' roles: resource persons.", no_args_is_help=True)
-app.add_typer(moderators, name="moderators")
+app.add_typer(accounts_cli.moderators, name="moderators")
+app.add_typer(accounts_cli.orgs, name="organisations")
 app.add_typer(members, name="members")
-
-
-@moderators.command("add")
-def moderators_add(
-        email: str = typer.Option(..., help="The address they will log in with"),
-        name: str = typer.Option(..., help="Their name, as the audit log shows it"),
-        organisation: str = typer.Option(..., help="Organisation slug (created if new)"),
-        organisation_name: str = typer.Option(None, help="Full name of a new organisation"),
-) -> None:
-    """Adds (or updates) a moderator of a partner organisation.
-
-    The console login with this e-mail comes later; until then the moderation API
-    accepts ADMIN_EMAIL and ADMIN_PASSWORD only.
-    """
-    from services.moderation import add_moderator
-
-    def add(session) -> str:
-        member, new = add_moderator(session=session, email=email, name=name,
-                                    organisation=organisation,
-                                    organisation_name=organisation_name, actor=_actor())
-        return f"moderator {member.id} {'added' if new else 'updated'} ({organisation})"
-
-    _change(add)
 
 
 @members.command("expert")

@@ -36,8 +36,15 @@ class Settings(BaseSettings):
     twilio_api_base: str | None = None
 
     redis_url: str | None = None
-    admin_email: str | None = None
-    admin_password: SecretStr | None = None
+    admin_email: str | None = None  # the first admin of the console, created or updated
+    admin_password: SecretStr | None = None  # at start-up
+
+    # The moderator console (issue 9).
+    console_session_idle_minutes: int = 8 * 60  # a session ends after this long unused
+    console_session_max_hours: int = 7 * 24  # and at the latest this long after login
+    login_failures_per_account: int = 5  # failed logins allowed in 15 minutes, per
+    login_failures_per_address: int = 20  # e-mail typed and per client address
+    sms_price_per_segment: float | None = None  # USD; shown as estimated cost when set
 
     # Not part of the provider contract, but worth a knob.
     sms_segment_budget: int = 2
@@ -49,9 +56,10 @@ class Settings(BaseSettings):
     twilio_rate: float = 1.0  # per sender: a long code sends about 1/s; raise it for
     # short codes, toll-free numbers and messaging services
 
-    # The peer-learning loop (issue 5). Flows read these through `services.settings`;
-    # the scheduler (bot/scheduler.py, in the worker and in `serve` with the dispatcher)
-    # uses followup_after_days and times its rounds by the last two.
+    # The peer-learning loop (issue 5). Flows read hold_new_answers and relay_days
+    # through bot.turn.Policy; the scheduler (bot/scheduler.py, in the worker and in
+    # `serve` with the dispatcher) uses followup_after_days and times its rounds by the
+    # last two.
     followup_after_days: int = 14  # after reading a practice to the end: "did you try it?"
     escalate_after_hours: int = 48  # a routed question nobody answered goes to moderators
     hold_new_answers: bool = True  # a first-time answerer's answer waits for a moderator

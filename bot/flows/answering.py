@@ -138,7 +138,8 @@ def _take(turn: Turn, code: str, body: str) -> Outcome | None:
     notices = relay_answer(turn.session, answer.id, turn.now)
     thanks = Reply("answering.held" if answer.status == "held"
                    else "answering.sent" if notices else "answering.translating")
-    earlier = answers.known_attribution(session=turn.session, member_id=turn.member.id)
+    earlier = turn.member.attribution or answers.known_attribution(
+        session=turn.session, member_id=turn.member.id)
     if earlier or not turn.member.name:  # asked once; nothing to show without a name
         answer.attribution = earlier
         turn.session.add(answer)
@@ -152,15 +153,29 @@ def _take(turn: Turn, code: str, body: str) -> Outcome | None:
 
 
 def attribution(turn: Turn) -> Outcome:
-    """Whether the answerer's name may be shown if the answer becomes an FAQ."""
+    """Whether the answerer's name may be shown if an answer of theirs becomes an FAQ:
+    kept on the member (asked once) and on the answer it was asked about, if any."""
     if turn.number not in (1, 2):
         return Outcome([invalid(1, 2), Reply("answering.attribution", choices=ATTRIBUTION)],
                        Step("answering", "attribution"))
+    choice = "named" if turn.number == 1 else "anonymous"
+    turn.member.attribution = choice
+    turn.session.add(turn.member)
     answer = turn.session.get(Answer, turn.data.get("answer_id") or 0)
     if answer is not None and answer.member_id == turn.member.id:
-        answer.attribution = "named" if turn.number == 1 else "anonymous"
+        answer.attribution = choice
         turn.session.add(answer)
     return to_menu(Reply("answering.noted"))
+
+
+def attribution_notice(member_id: int, *, answer_id: int | None = None,
+                       before: tuple[Reply, ...] = ()) -> Notice:
+    """Asks a member (a new resource person, or an answerer whose answer a moderator
+    would promote) whether answers may carry their name; the reply is read by the
+    `attribution` step."""
+    return Notice(member_id, (*before, Reply("answering.attribution", choices=ATTRIBUTION)),
+                  next=Step("answering", "attribution"),
+                  data={"answer_id": answer_id} if answer_id else {})
 
 
 def relay_answer(session: Session, answer_id: int, now: datetime) -> list[Notice]:

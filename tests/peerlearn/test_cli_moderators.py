@@ -1,16 +1,18 @@
-"""`peerlearn moderators add` and `peerlearn members expert`: people set up from the
-command line, against the test database (SQLite or PostgreSQL), every change audited."""
+"""`peerlearn organisations add`, `peerlearn moderators add|link` and `peerlearn members
+expert`: people set up from the command line, against the test database (SQLite or
+PostgreSQL), every change audited."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from bot import notify
-from bot.replies import Notice, Reply
-from content.models import AuditLog, Identity, Member, Organisation, utcnow
+from content.models import AuditLog, ConsoleAccount, Member, Organisation, utcnow
 from peerlearn.cli import app
+from services import accounts
 from tests.bot.test_dialogs import onboard
 from tests.support.chat import Chat
 
@@ -22,7 +24,8 @@ PHONE = "+639171234002"
 def cli(services, database_url):
     """Runs a peerlearn command against the test database."""
     def run(*args: str):
-        return runner.invoke(app, list(args), env={"DATABASE_URL": database_url})
+        return runner.invoke(app, list(args), env={
+            "DATABASE_URL": database_url, "PUBLIC_BASE_URL": "https://peerlearn.example.org"})
     return run
 
 
@@ -31,57 +34,79 @@ def rows(services, model, *where) -> list:
         return list(session.exec(select(model).where(*where)))
 
 
-def add_moderator(cli, name: str = "Ana Reyes", email: str = "Ana@PARC.example.org"):
-    return cli("moderators", "add", "--email", email, "--name", name,
-               "--organisation", "parc", "--organisation-name", "PARC Interpeoples")
+def add_organisation(cli, slug: str = "parc"):
+    return cli("organisations", "add", slug, "--name", "PARC Interpeoples", "--country", "PH",
+               "--languages", "en,fil")
 
 
-def test_a_moderator_is_added_once_then_updated(cli, services):
-    added = add_moderator(cli)
+def add_moderator(cli, email: str = "Ana@PARC.example.org", *extra: str):
+    return cli("moderators", "add", email, "--org", "parc", "--languages", "en,fil", *extra)
+
+
+def test_an_account_is_added_once_then_updated_with_a_one_time_link(cli, services):
+    assert add_organisation(cli).exit_code == 0
+    added = add_moderator(cli, "Ana@PARC.example.org", "--name", "Ana Reyes")
     assert added.exit_code == 0, added.output
-    assert "added (parc)" in added.output
+    assert "added: ana@parc.example.org (moderator, parc)" in added.output
+    link = re.search(r"https://peerlearn\.example\.org/admin/setup/(su_\S+)", added.output)
+    assert link, added.output
     (org,) = rows(services, Organisation)
-    assert (org.slug, org.name) == ("parc", "PARC Interpeoples")
-    (member,) = rows(services, Member)
-    assert (member.name, member.role, member.organisation_id) == ("Ana Reyes", "moderator",
-                                                                  org.id)
-    (login,) = rows(services, Identity)
-    assert (login.member_id, login.address, login.opted_out) == (
-        member.id, "ana@parc.example.org", True)
-    again = add_moderator(cli, name="Ana R. Reyes", email="ana@parc.example.org")
+    assert (org.slug, org.name, org.country, org.languages) == (
+        "parc", "PARC Interpeoples", "PH", ["en", "fil"])
+    (account,) = rows(services, ConsoleAccount)
+    assert (account.name, account.role, account.organisation_id, account.languages) == (
+        "Ana Reyes", "moderator", org.id, ["en", "fil"])
+    assert account.password_hash is None and link.group(1) not in str(account.model_dump())
+    again = add_moderator(cli, "ana@parc.example.org", "--role", "translator")
     assert again.exit_code == 0 and "updated" in again.output
-    assert [m.name for m in rows(services, Member)] == ["Ana R. Reyes"]
-    assert len(rows(services, Organisation)) == 1
+    (account,) = rows(services, ConsoleAccount)
+    assert (account.name, account.role) == ("Ana Reyes", "translator")
+    with Session(services.db) as session:  # the first link stopped working
+        assert accounts.use_setup_token(session=session, token=link.group(1),
+                                        now=utcnow()) is None
     assert [e.action for e in rows(services, AuditLog)] == [
-        "organisation.add", "moderator.add", "moderator.update"]
+        "organisation.add", "account.add", "account.update"]
     assert all(e.actor.startswith("cli") for e in rows(services, AuditLog))
+    assert rows(services, Member) == []  # an account is not a member
 
 
-def test_no_message_is_ever_queued_to_a_moderator_login(cli, services):
-    assert add_moderator(cli).exit_code == 0
-    (member,) = rows(services, Member)
-    with Session(services.db) as session:
-        assert notify.deliver(session, services.catalog,
-                              Notice(member.id, (Reply("menu.title"),)), now=utcnow()) == []
+def test_a_new_link_for_a_forgotten_password(cli, services):
+    assert add_organisation(cli).exit_code == 0 and add_moderator(cli).exit_code == 0
+    result = cli("moderators", "link", "ana@parc.example.org")
+    assert result.exit_code == 0 and "/admin/setup/su_" in result.output
+    assert cli("moderators", "link", "nobody@parc.example.org").exit_code == 1
 
 
 @pytest.mark.parametrize(("args", "says"), [
-    (["--email", "not-an-address"], "not an e-mail address"),
-    (["--email", "x" * 60 + "@example.org"], "at most 64"),
-    (["--organisation", "Not A Slug"], "organisation slug"),
+    (["not-an-address", "--org", "parc"], "not an e-mail address"),
+    (["ana@parc.example.org", "--org", "nobody"], "no organisation 'nobody'"),
+    (["ana@parc.example.org"], "belongs to an organisation"),
+    (["ana@parc.example.org", "--org", "parc", "--role", "boss"], "role must be one of"),
+    (["ana@parc.example.org", "--org", "parc", "--languages", "fr"], "unknown languages fr"),
 ])
-def test_bad_moderator_details_are_refused(cli, services, args, says):
-    base = {"--email": "ana@parc.example.org", "--name": "Ana", "--organisation": "parc"}
-    base.update(dict(zip(args[::2], args[1::2], strict=True)))
-    result = cli("moderators", "add", *[part for pair in base.items() for part in pair])
-    assert result.exit_code == 1 and says in result.output
-    assert rows(services, Member) == [] and rows(services, AuditLog) == []
+def test_bad_account_details_are_refused(cli, services, args, says):
+    assert add_organisation(cli).exit_code == 0
+    result = cli("moderators", "add", *args)
+    assert result.exit_code == 1 and says in result.output, result.output
+    assert rows(services, ConsoleAccount) == []
 
 
-def test_the_help_says_the_console_login_comes_later(cli):
-    shown = " ".join(cli("moderators", "add", "--help").output.split())
-    assert "console login" in shown and "comes later" in shown
-    assert "ADMIN_EMAIL and ADMIN_PASSWORD" in shown
+def test_an_admin_needs_no_organisation(cli, services):
+    result = cli("moderators", "add", "lead@peerlearn.example.org", "--role", "admin")
+    assert result.exit_code == 0, result.output
+    (account,) = rows(services, ConsoleAccount)
+    assert (account.role, account.organisation_id) == ("admin", None)
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["Not A Slug", "--name", "X"], "a slug is lowercase"),
+    (["parc", "--name", "PARC", "--country", "XX"], "not a two-letter country"),
+    (["parc", "--name", "PARC", "--languages", "fr"], "unknown languages"),
+])
+def test_bad_organisations_are_refused(cli, services, args, says):
+    result = cli("organisations", "add", *args)
+    assert result.exit_code == 1 and says in result.output, result.output
+    assert rows(services, Organisation) == []
 
 
 @pytest.mark.parametrize("by", ["phone", "id"])
@@ -89,7 +114,7 @@ def test_a_member_becomes_a_resource_person(cli, services, by):
     chat = Chat(services, "sms", PHONE)
     onboard(chat)
     member_id = chat.member().id
-    assert add_moderator(cli).exit_code == 0
+    assert add_organisation(cli).exit_code == 0
     ref = "+63 917 123 4002" if by == "phone" else str(member_id)
     result = cli("members", "expert", ref, "--topics", "microfinance,savings-credit",
                  "--topics", "cooperatives", "--languages", "en,fil",

@@ -9,21 +9,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from peerlearn.app import create_app
+from tests.support.browser import ARGS, CHROMIUM, TIMEOUT_MS, needs_chromium
 from tests.support.server import serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 KHMER = re.compile(r"[\u1780-\u17ff]")
-TIMEOUT_MS = 15_000
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The moderators' JSON API under `/api/moderation` (the console pages come later).
 
-Every route needs the moderator's credentials (HTTP Basic with ADMIN_EMAIL and
-ADMIN_PASSWORD; see auth.py) and every action that changes something is written to the
-audit log. Responses carry ids, languages and texts, never phone numbers or chat ids.
+Every route needs a console account's credentials with a role allowed to use it (HTTP
+Basic or a personal token; see auth.py), and every action that changes something is
+written to the audit log. Responses carry ids, languages and texts, never phone numbers or chat ids.
 Each area has its own file: questions and answers (questions.py), introductions and
 relay reports (peers.py), member-documented practices, visits and replication
 (practices.py), resource persons and roles (members.py).
@@ -10,17 +10,16 @@ relay reports (peers.py), member-documented practices, visits and replication
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from web.moderation import auth, members, peers, practices, questions
+from web.moderation import members, peers, practices, questions
 
 PREFIX = "/api/moderation"
 
 
 def make_router(services) -> APIRouter:
-    """All moderation routes, behind the moderator check."""
-    router = APIRouter(prefix=PREFIX, tags=["moderation"],
-                       dependencies=[Depends(auth.moderator(services.settings))])
+    """All moderation routes; each checks its own permission (auth.require)."""
+    router = APIRouter(prefix=PREFIX, tags=["moderation"])
     for area in (questions, peers, practices, members):
         router.include_router(area.make_router(services))
     return router

@@ -90,9 +90,9 @@ def make_router(services) -> APIRouter:
     """The routes of this area."""
     router = APIRouter()
     # A default, not an Annotated alias: postponed annotations cannot see locals.
-    moderator = Depends(auth.moderator(services.settings))
+    moderator = Depends(auth.require(services, "members.act"))
 
-    @router.get("/members")
+    @router.get("/members", dependencies=[Depends(auth.require(services, "members.read"))])
     def people(role: Annotated[str, Query(pattern=ROLE_PATTERN)] = "expert",
                limit: Annotated[int, Query(ge=1, le=500)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> list[Person]:

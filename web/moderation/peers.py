@@ -63,9 +63,9 @@ def make_router(services) -> APIRouter:
     """The routes of this area."""
     router = APIRouter()
     # A default, not an Annotated alias: postponed annotations cannot see locals.
-    moderator = Depends(auth.moderator(services.settings))
+    moderator = Depends(auth.require(services, "relays.act"))
 
-    @router.get("/introductions")
+    @router.get("/introductions", dependencies=[Depends(auth.require(services, "queues.read"))])
     def introductions(status: Annotated[str | None, Query(pattern=STATUS_PATTERN)] = None,
                       limit: Annotated[int, Query(ge=1, le=500)] = 100,
                       offset: Annotated[int, Query(ge=0)] = 0) -> list[IntroductionOut]:

@@ -154,16 +154,19 @@ class Replication(BaseModel):
 def make_router(services) -> APIRouter:
     """The routes of this area."""
     router = APIRouter()
-    moderator = Depends(auth.moderator(services.settings))  # the name, for the audit log
+    reader = [Depends(auth.require(services, "practices.read"))]
+    editor = Depends(auth.require(services, "practices.edit"))
+    publisher = Depends(auth.require(services, "practices.publish"))
+    archiver = Depends(auth.require(services, "practices.archive"))
 
-    @router.get("/practices/drafts")
+    @router.get("/practices/drafts", dependencies=reader)
     def drafts() -> list[Draft]:
         """Practices in review, oldest first."""
         with Session(services.db) as session:
             return [_draft(session, *row) for row in curation.drafts(session=session)]
 
     @router.patch("/practices/{practice_id}")
-    def edit(practice_id: int, change: PracticeEdit, actor: str = moderator) -> Draft:
+    def edit(practice_id: int, change: PracticeEdit, actor: str = editor) -> Draft:
         """Changes a draft's facts and texts."""
         # null leaves a field as it is (title, body, topics cannot be empty); "" clears a text
         facts = change.model_dump(exclude_none=True, exclude={"translations"})
@@ -177,7 +180,7 @@ def make_router(services) -> APIRouter:
             return _draft(session, practice, rows, complete)
 
     @router.post("/practices/{practice_id}/publish")
-    def publish(practice_id: int, actor: str = moderator) -> Published:
+    def publish(practice_id: int, actor: str = publisher) -> Published:
         """Publishes a draft and tells its contributor."""
         now = utcnow()
         with _errors(), session_scope(services.db) as session:
@@ -191,14 +194,14 @@ def make_router(services) -> APIRouter:
                              contributor_notified=bool(sent))
 
     @router.post("/practices/{practice_id}/archive")
-    def archive(practice_id: int, actor: str = moderator) -> Archived:
+    def archive(practice_id: int, actor: str = archiver) -> Archived:
         """Archives a practice (a draft not to publish, or one to withdraw)."""
         with _errors(), session_scope(services.db) as session:
             practice = curation.archive(session=session, practice_id=practice_id,
                                              actor=actor, now=utcnow())
             return Archived(id=practice.id, slug=practice.slug, status=practice.status)
 
-    @router.get("/visits/demand")
+    @router.get("/visits/demand", dependencies=reader)
     def visit_demand() -> list[VisitDemand]:
         """Members who would like to visit, per practice and country, most wanted first."""
         with Session(services.db) as session:
@@ -210,7 +213,7 @@ def make_router(services) -> APIRouter:
                                 visitors_welcome=r.visitors_welcome, country=r.country,
                                 members=r.members) for r in rows]
 
-    @router.get("/practices/replication")
+    @router.get("/practices/replication", dependencies=reader)
     def replication_counts() -> list[Replication]:
         """Reports per practice, country and outcome."""
         with Session(services.db) as session:

@@ -21,8 +21,10 @@ from bot import notify
 from bot.flows import answering
 from content.db import session_scope
 from content.languages import LANGUAGE_CODES
-from content.models import Answer, AuditLog, Member, Question, utcnow
+from content.models import Answer, Member, Question, utcnow
 from services import questions, routing, search
+from services.access import Principal
+from services.audit import record
 from services.routing import answers
 from services.routing.queue import QUEUE_LIMIT
 from web.moderation import auth
@@ -56,9 +58,12 @@ class Promotion(BaseModel):
 def make_router(services) -> APIRouter:
     """The routes of this area."""
     router = APIRouter()
-    moderator = Annotated[str, Depends(auth.moderator(services.settings))]
+    moderator = Annotated[Principal, Depends(auth.require(services, "questions.act"))]
+    translator = Annotated[Principal, Depends(auth.require(services, "translations.act"))]
+    curator = Annotated[Principal, Depends(auth.require(services, "faq.act"))]
+    reader = [Depends(auth.require(services, "queues.read"))]
 
-    def act(who: str, action: str, target: str, target_id: int,
+    def act(who: Principal, action: str, target: str, target_id: int,
             change: Callable[[Session], tuple[dict, list]]) -> dict:
         """Runs a change, sends its notices and writes the audit row, in one transaction."""
         now = utcnow()
@@ -71,18 +76,17 @@ def make_router(services) -> APIRouter:
                 raise HTTPException(409, str(exc)) from exc
             sent = sum(bool(notify.deliver(session, services.catalog, n, now=now))
                        for n in notices)
-            session.add(AuditLog(actor=who, action=action, target_type=target,
-                                 target_id=str(target_id),
-                                 details={**shown, "messages_sent": sent}))
+            record(session=session, actor=who, action=action, target_type=target,
+                   target_id=target_id, **shown, messages_sent=sent)
         return {**shown, "messages_sent": sent}
 
-    @router.get("/questions/queue")
+    @router.get("/questions/queue", dependencies=reader)
     def queue() -> dict:
         """Held answers, questions and answers to translate, escalated questions."""
         with Session(services.db) as session:
             return routing.moderator_queue(session=session)
 
-    @router.get("/answers/candidates")
+    @router.get("/answers/candidates", dependencies=reader)
     def candidates() -> list[dict]:
         """Answers askers found helpful that are not in the FAQ yet."""
         with Session(services.db) as session:
@@ -109,13 +113,13 @@ def make_router(services) -> APIRouter:
             _shown(answers.reject(session=s, answer_id=answer_id)), []))
 
     @router.post("/answers/{answer_id}/translation")
-    def translate_answer(answer_id: int, body: Translation, who: moderator) -> dict:
+    def translate_answer(answer_id: int, body: Translation, who: translator) -> dict:
         """The answer in the asker's language; relayed if it is approved."""
         return act(who, "answer.translate", "answer", answer_id, lambda s: _relayed(
             s, answers.translate_answer(session=s, answer_id=answer_id, text=body.text)))
 
     @router.post("/questions/{question_id}/translation")
-    def translate_question(question_id: int, body: Translation, who: moderator) -> dict:
+    def translate_question(question_id: int, body: Translation, who: translator) -> dict:
         """The question in English; its waiting answerers get it now."""
         def change(session: Session) -> tuple[dict, list]:
             question = answers.translate_question(session=session, question_id=question_id,
@@ -125,7 +129,7 @@ def make_router(services) -> APIRouter:
         return act(who, "question.translate", "question", question_id, change)
 
     @router.post("/answers/{answer_id}/promote")
-    def promote(answer_id: int, who: moderator,
+    def promote(answer_id: int, who: curator,
                 body: Annotated[Promotion | None, Body()] = None) -> dict:
         """Makes the answer an FAQ pair of a practice; the next asker gets it."""
         body = body or Promotion()

@@ -32,7 +32,8 @@ def people(services) -> tuple[int, int]:
 
 def audit(services) -> list[AuditLog]:
     with Session(services.db) as session:
-        return list(session.exec(select(AuditLog).order_by(AuditLog.id)))
+        return list(session.exec(select(AuditLog).where(AuditLog.target_type != "account")
+                                 .order_by(AuditLog.id)))
 
 
 def no_contact_details(text: str) -> bool:

@@ -49,8 +49,8 @@ def remove_promoted(db) -> None:
 
 def audit(services) -> list[tuple[str, str]]:
     with Session(services.db) as session:
-        return [(a.action, a.target_id) for a in session.exec(select(AuditLog)
-                                                              .order_by(AuditLog.id))]
+        return [(a.action, a.target_id) for a in session.exec(
+            select(AuditLog).where(AuditLog.target_type != "account").order_by(AuditLog.id))]
 
 
 def no_addresses(response) -> None:
@@ -72,10 +72,11 @@ def test_without_credentials_there_is_no_access(client, services):
     assert client.get("/api/moderation/questions/queue", auth=None).status_code == 401
     assert client.get("/api/moderation/questions/queue",
                       auth=(AUTH[0], "wrong")).status_code == 401
+    # Accounts live in the database: without the settings the admin created from them
+    # at the first start still logs in.
     unset = services.settings.model_copy(update={"admin_email": None, "admin_password": None})
-    with TestClient(create_app(unset, build(unset, db=services.db))) as closed:
-        assert closed.get("/api/moderation/questions/queue",
-                          auth=AUTH).status_code == 503
+    with TestClient(create_app(unset, build(unset, db=services.db))) as later:
+        assert later.get("/api/moderation/questions/queue", auth=AUTH).status_code == 200
 
 
 def test_the_khmer_question_through_both_translation_queues(client, moderated):

@@ -1,0 +1,11 @@
+// Starts Swagger UI on /docs (web/docs.py) without an inline script.
+window.addEventListener("load", () => {
+  const root = document.getElementById("swagger-ui");
+  window.ui = SwaggerUIBundle({
+    url: root.dataset.openapi,
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+  });
+});
