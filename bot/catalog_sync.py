@@ -92,8 +92,7 @@ class CatalogSync:
             now = catalog_texts.stamp(session=session)
             if not force and now == self.stamp and not _recent(now):
                 return False
-            rows = [Override(r.lang, r.key, r.text, r.reviewed)
-                    for r in catalog_texts.listed(session=session)]
+            rows = [Override(*row) for row in catalog_texts.texts(session=session)]
         self.catalog.use(rows)
         self.stamp = now
         return True

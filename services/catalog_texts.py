@@ -45,6 +45,13 @@ def listed(*, session: Session, lang: str | None = None) -> list[CatalogText]:
     return list(session.exec(query))
 
 
+def texts(*, session: Session) -> list[tuple[str, str, str, bool]]:
+    """Every row's (lang, key, text, reviewed): what a catalog lays on, without loading
+    whole rows."""
+    return [tuple(r) for r in session.exec(select(
+        CatalogText.lang, CatalogText.key, CatalogText.text, CatalogText.reviewed))]
+
+
 def save(*, session: Session, actor: Principal, lang: str, key: str, text: str,
          reviewed: bool, now: datetime) -> CatalogText:
     """Creates or updates the row for (lang, key) and records who did it."""

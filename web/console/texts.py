@@ -53,8 +53,11 @@ def make_router(console: Console) -> APIRouter:
         """Each language: texts, drafts, reviewed."""
         with console.db() as session:
             rows = catalog_texts.listed(session=session)
+        languages = view.counts(services.catalog, rows)
         return console.render(request, current, "console/texts/index.html", {
-            "languages": view.counts(services.catalog, rows)})
+            "languages": languages, "editable": {
+                lang.code for lang in languages
+                if catalog_review.may_edit(current.principal, lang.code)}})
 
     @router.get("/texts/{lang}", response_class=HTMLResponse)
     def language(request: Request, lang: str, current: Current = reader, show: str = "",
@@ -121,7 +124,8 @@ def _page(console: Console, request: Request, current: Current, lang: str,
         "total": len(entries), "drafts": sum(e.draft for e in entries),
         "filters": chosen, "folders": view.folders(console.services.catalog),
         "page_size": view.PAGE, "editable": catalog_review.may_edit(current.principal, lang),
-        "errors": errors, "saved": {}, "budget": console.services.settings.sms_segment_budget},
+        "errors": errors, "saved": {}, "oob": False,
+        "budget": console.services.settings.sms_segment_budget},
         status_code=status_code)
 
 
@@ -129,11 +133,13 @@ def _row(console: Console, request: Request, current: Current, lang: str, key: s
          chosen: view.Filters, *, ok: str | None = None,
          refused: tuple[str, list[str]] | None = None) -> HTMLResponse:
     """One row as a fragment, for htmx (200 even when refused: htmx swaps only 2xx)."""
-    entry = next(e for e in _entries(console, lang) if e.key == key)
+    entries = _entries(console, lang)
+    entry = next(e for e in entries if e.key == key)
     if refused is not None:
         entry = _typed(console, entry, refused[0])
     return console.render(request, current, "console/texts/_row.html", {
-        "lang": lang, "entry": entry, "filters": chosen, "editable": True,
+        "lang": lang, "entry": entry, "filters": chosen, "editable": True, "oob": True,
+        "total": len(entries), "drafts": sum(e.draft for e in entries),
         "errors": {key: refused[1]} if refused else {},
         "saved": {key: console.notices[ok]} if ok else {},
         "budget": console.services.settings.sms_segment_budget})
