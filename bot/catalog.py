@@ -20,6 +20,7 @@ texts another process saved (bot/catalog_sync.py decides when it asks the databa
 from __future__ import annotations
 
 import string
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,7 @@ class Catalog:
         # What the files say, kept apart so that overrides can be laid on afresh.
         self._files = ({lang: dict(texts) for lang, texts in self.texts.items()},
                        {lang: set(keys) for lang, keys in self.unreviewed.items()})
+        self._writing = threading.Lock()  # readers never wait; two writers take turns
 
     @classmethod
     def load(cls, folder: Path = LOCALE_DIR) -> Catalog:
@@ -130,17 +132,20 @@ class Catalog:
 
     def use(self, overrides: Iterable[Override]) -> None:
         """Puts this set of overrides in place of the previous one."""
-        self.texts, self.unreviewed = self.layered(overrides)
+        texts, drafts = self.layered(overrides)
+        with self._writing:
+            self.texts, self.unreviewed = texts, drafts
 
     def override(self, row: Override) -> None:
         """Lays one more override on the texts in use (a text saved in this process)."""
         if row.key not in self._files[0].get(SOURCE, {}):
             return
-        texts, drafts = dict(self.texts), dict(self.unreviewed)
-        texts[row.lang] = dict(texts.get(row.lang, {}))
-        drafts[row.lang] = set(drafts.get(row.lang, ()))
-        _lay(texts, drafts, row)
-        self.texts, self.unreviewed = texts, drafts
+        with self._writing:
+            texts, drafts = dict(self.texts), dict(self.unreviewed)
+            texts[row.lang] = dict(texts.get(row.lang, {}))
+            drafts[row.lang] = set(drafts.get(row.lang, ()))
+            _lay(texts, drafts, row)
+            self.texts, self.unreviewed = texts, drafts
 
     def freshen(self) -> None:
         """Picks up texts other processes saved, if the refresher says it is time."""
