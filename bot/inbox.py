@@ -119,6 +119,7 @@ class Inbox:
 
     def process(self, inbound_id: int) -> list[OutboundMessage]:
         """Runs the engine on a stored row once; a failure is recorded and re-raised."""
+        self.engine.catalog.freshen()  # texts reviewed in another process (catalog_sync)
         try:
             with self._turns, session_scope(self.db) as session:
                 # The claim returns the row, so no SELECT follows; the engine gets a detached

@@ -55,6 +55,7 @@ def deliver(session: Session, catalog: Catalog, notice: Notice, *, now: datetime
             priority: int = PRIORITY_REPLY) -> list[OutboundMessage]:
     """Queues the notice for its member; [] when they cannot be reached (every identity
     opted out). Pages beyond the SMS budget wait for the recipient's MORE."""
+    catalog.freshen()  # texts reviewed in another process (bot/catalog_sync.py)
     member = session.get(Member, notice.member_id)
     identity = reachable_identity(session, notice.member_id) if member else None
     if identity is None:

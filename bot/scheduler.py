@@ -81,6 +81,7 @@ class Scheduler:
         """One round; `now` defaults to the clock."""
         now = now or utcnow()
         done = Tick()
+        self.catalog.freshen()  # texts reviewed in the console (bot/catalog_sync.py)
         scan = self.last_scan is None or now - self.last_scan >= self.scan_every
         if scan:
             self.last_scan = now

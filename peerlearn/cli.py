@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from peerlearn import accounts_cli, content_cli, telegram_cli
+from peerlearn import accounts_cli, catalogs_cli, content_cli, telegram_cli
 from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
 from peerlearn.settings import Settings
 
@@ -19,6 +19,7 @@ app = typer.Typer(help="peerlearn: peer learning for community enterprises, by c
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(content_cli.app, name="content")
 app.add_typer(telegram_cli.app, name="telegram")
+app.add_typer(catalogs_cli.app, name="catalogs")
 
 
 @app.command()

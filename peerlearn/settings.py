@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     login_failures_per_account: int = 5  # failed logins allowed in 15 minutes, per
     login_failures_per_address: int = 20  # e-mail typed and per client address
     sms_price_per_segment: float | None = None  # USD; shown as estimated cost when set
+    catalog_refresh_seconds: float = 5.0  # how soon other processes use a reviewed text
 
     # Not part of the provider contract, but worth a knob.
     sms_segment_budget: int = 2

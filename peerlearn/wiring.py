@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine as Database
 
 from bot.catalog import Catalog
+from bot.catalog_sync import CatalogSync
 from bot.engine import Engine
 from bot.inbox import Inbox
 from bot.turn import Policy
@@ -34,6 +35,7 @@ class Services:
     metrics: CollectorRegistry
     senders: dict[str, Sender] = field(default_factory=dict)
     adapters: dict[str, Adapter] = field(default_factory=dict)
+    texts: CatalogSync | None = None  # the console's reviewed texts on the catalog
 
     def dispatcher(self, share: float = 1.0) -> Dispatcher:
         """A dispatcher over this process's senders, with `share` of the send rates."""
@@ -54,14 +56,16 @@ class Services:
 
 
 def build(settings: Settings, db: Database | None = None) -> Services:
-    """Wires the database, catalog, engine, inbox and senders."""
+    """Wires the database, catalog (with the texts reviewed in the console), engine, inbox
+    and senders."""
     db = db or make_engine(settings.database_url)
     catalog = Catalog.load()
+    texts = CatalogSync(catalog, db, every=settings.catalog_refresh_seconds).attach()
     policy = Policy(hold_new_answers=settings.hold_new_answers, relay_days=settings.relay_days)
     engine = Engine(catalog, ttl=timedelta(minutes=settings.conversation_ttl_minutes),
                     policy=policy)
     return Services(settings, db, catalog, engine, Inbox(db, engine), registry_for(db),
-                    registry.senders(settings), registry.adapters(settings))
+                    registry.senders(settings), registry.adapters(settings), texts)
 
 
 def limits(settings: Settings, share: float = 1.0) -> dict[str, Limit]:

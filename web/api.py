@@ -58,6 +58,7 @@ def make_router(services) -> APIRouter:
     @router.get("/languages")
     def languages() -> list[LanguageStatus]:
         """Each language with its reviewed and unreviewed texts."""
+        services.catalog.freshen()  # reviews saved in another process count at once
         interface = services.catalog.review_status()
         with Session(services.db) as session:
             practices = translation_status(session=session)
