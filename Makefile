@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: run test install install-dev bench clean
+.PHONY: run test install install-dev bench clean console-pot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
+
+# The console's texts for translators (tests/web/console/test_i18n.py checks it is current).
+console-pot: install-dev
+	$(BIN)/pybabel -q extract --no-location --omit-header --sort-output \
+		-F web/console/babel.cfg -o web/console/locale/console.pot .
 
 bench: install-dev
 	$(BIN)/python bench/run.py
