@@ -99,5 +99,5 @@ def listed(*, session: Session) -> list[tuple[Organisation, int]]:
     """Every organisation with its number of console accounts, by name."""
     counts = dict(session.execute(select(ConsoleAccount.organisation_id, func.count())
                                   .group_by(ConsoleAccount.organisation_id)).all())
-    orgs = session.exec(select(Organisation).order_by(Organisation.name))
+    orgs = session.exec(select(Organisation).order_by(func.lower(Organisation.name)))
     return [(org, counts.get(org.id, 0)) for org in orgs]

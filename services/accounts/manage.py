@@ -64,8 +64,9 @@ def listed(*, session: Session,
         pattern = f"%{filters.text.strip().lower()}%"
         query = query.where(or_(func.lower(ConsoleAccount.email).like(pattern),
                                 func.lower(ConsoleAccount.name).like(pattern)))
-    rows = session.exec(query.order_by(Organisation.name.is_not(None), Organisation.name,
-                                       ConsoleAccount.name).limit(LISTED)).all()
+    rows = session.exec(query.order_by(
+        Organisation.name.is_not(None), func.lower(Organisation.name),
+        func.lower(ConsoleAccount.name)).limit(LISTED)).all()
     # Languages are a JSON list: narrowed here, the same on SQLite and PostgreSQL.
     return [(account, org) for account, org in rows
             if not filters.language or filters.language in (account.languages or [])]
