@@ -128,14 +128,16 @@ def set_disabled(*, session: Session, account_id: int, disabled: bool,
     return account
 
 
-def is_last_admin(*, session: Session, account: ConsoleAccount) -> bool:
-    """Whether the account is the only enabled admin."""
+def is_last_admin(*, session: Session, account: ConsoleAccount, lock: bool = False) -> bool:
+    """Whether the account is the only enabled admin. `lock` holds every enabled admin's
+    row until the transaction ends, so a concurrent check waits for this change and then
+    sees its outcome."""
     if account.role != "admin" or account.disabled_at is not None:
         return False
-    others = session.exec(select(ConsoleAccount.id).where(
-        ConsoleAccount.role == "admin", ConsoleAccount.disabled_at.is_(None),
-        ConsoleAccount.id != account.id).with_for_update()).all()
-    return not others
+    query = select(ConsoleAccount.id).where(ConsoleAccount.role == "admin",
+                                            ConsoleAccount.disabled_at.is_(None))
+    admins = session.exec(query.with_for_update() if lock else query).all()
+    return set(admins) <= {account.id}
 
 
 def link_pending(account: ConsoleAccount, now: datetime) -> bool:
@@ -147,7 +149,7 @@ def link_pending(account: ConsoleAccount, now: datetime) -> bool:
 
 
 def _keep_an_admin(session: Session, account: ConsoleAccount) -> None:
-    if is_last_admin(session=session, account=account):
+    if is_last_admin(session=session, account=account, lock=True):
         raise LastAdmin(f"{account.email} is the last enabled administrator: make another "
                         "account an administrator first, then change this one.")
 
