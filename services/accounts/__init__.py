@@ -2,8 +2,10 @@
 API tokens and login throttling (DESIGN.md §4, Organisation; issue 9).
 
 - passwords.py: Argon2id through argon2-cffi, and the rule for a new password;
-- accounts.py: creating accounts, set-up links, password changes, disabling, the first
-  admin from ADMIN_EMAIL / ADMIN_PASSWORD, and logging in;
+- accounts.py: creating accounts, set-up links, password changes, the first admin from
+  ADMIN_EMAIL / ADMIN_PASSWORD, and logging in;
+- manage.py: what an admin does to other accounts: list, add, change, disable, enable,
+  never leaving the console without an enabled admin;
 - sessions.py: server-side console sessions with idle and absolute expiry;
 - tokens.py: personal API tokens (Bearer) for the moderation API;
 - throttle.py: failed logins counted per e-mail typed and per client address.
@@ -21,14 +23,14 @@ from services.accounts.accounts import (
     ensure_admin,
     new_setup_link,
     principal_of,
-    set_disabled,
     setup_account,
     use_setup_token,
 )
+from services.accounts.manage import LastAdmin, set_disabled
 from services.accounts.throttle import Throttled
 
 __all__ = [
-    "AccountError", "LoginRefused", "Throttled", "authenticate", "change_password",
+    "AccountError", "LastAdmin", "LoginRefused", "Throttled", "authenticate", "change_password",
     "create_account", "ensure_admin", "new_setup_link", "principal_of", "set_disabled",
     "setup_account", "use_setup_token",
 ]

@@ -17,7 +17,7 @@ from content.languages import LANGUAGE_CODES
 from content.models import ConsoleAccount, Organisation
 from content.models.console import ROLES
 from services.access import Principal
-from services.accounts import passwords, sessions, throttle, tokens
+from services.accounts import passwords, sessions, throttle
 from services.audit import record
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -54,15 +54,7 @@ def create_account(*, session: Session, email: str, name: str | None, role: str,
     set-up token (for the one-time link) and whether it is new. Only an admin may have
     no organisation."""
     email = normalise_email(email)
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
-    unknown = [code for code in languages if code not in LANGUAGE_CODES]
-    if unknown:
-        raise AccountError(f"unknown languages {', '.join(unknown)}; "
-                           f"use {', '.join(LANGUAGE_CODES)}")
-    org = organisation_by_slug(session, organisation) if organisation else None
-    if org is None and role != "admin":
-        raise AccountError("every account but an admin belongs to an organisation")
+    org = checked(session, role=role, organisation=organisation, languages=languages)
     account = by_email(session, email)
     new = account is None
     account = account or ConsoleAccount(email=email, name=name or email, role=role)
@@ -76,6 +68,22 @@ def create_account(*, session: Session, email: str, name: str | None, role: str,
            target_type="account", target_id=account.id, email=email, role=role,
            organisation=org.slug if org else None, languages=account.languages)
     return account, token, new
+
+
+def checked(session: Session, *, role: str, organisation: str | None,
+            languages: list[str]) -> Organisation | None:
+    """The organisation of an account with this role and languages; AccountError if the
+    rules refuse them (only an admin may have no organisation)."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    unknown = [code for code in languages if code not in LANGUAGE_CODES]
+    if unknown:
+        raise AccountError(f"unknown languages {', '.join(unknown)}; "
+                           f"use {', '.join(LANGUAGE_CODES)}")
+    org = organisation_by_slug(session, organisation) if organisation else None
+    if org is None and role != "admin":
+        raise AccountError("every account but an admin belongs to an organisation")
+    return org
 
 
 def organisation_by_slug(session: Session, slug: str) -> Organisation:
@@ -153,22 +161,6 @@ def _set_password(session: Session, account: ConsoleAccount, password: str, now:
     account.password_changed_at = now
     session.add(account)
     sessions.revoke_all(session=session, account_id=account.id, now=now, keep=keep_session)
-
-
-def set_disabled(*, session: Session, account_id: int, disabled: bool,
-                 actor: Principal | str, now: datetime) -> ConsoleAccount:
-    """Disables an account (its sessions and tokens stop at once) or enables it again."""
-    account = session.get(ConsoleAccount, account_id)
-    if account is None:
-        raise AccountError("no such account")
-    account.disabled_at = now if disabled else None
-    session.add(account)
-    if disabled:
-        sessions.revoke_all(session=session, account_id=account.id, now=now)
-        tokens.revoke_all(session=session, account_id=account.id, now=now)
-    record(session=session, actor=actor, action="account.disable" if disabled
-           else "account.enable", target_type="account", target_id=account.id)
-    return account
 
 
 def ensure_admin(*, session: Session, email: str, password: str,

@@ -92,3 +92,13 @@ def token_rows(db) -> list[ApiToken]:
     """Every API token row (for tests that check what is stored)."""
     with Session(db) as session:
         return list(session.exec(select(ApiToken)))
+
+
+def form_login(client: TestClient, email: str, password: str = PASSWORD,
+               next_url: str = "/admin"):
+    """Logs in through the login form as a browser does (the page first, for the form's
+    CSRF cookie and field); returns the answer to the post."""
+    page = client.get("/admin/login")
+    return client.post("/admin/login", data={"email": email, "password": password,
+                                              "csrf_token": csrf_of(page.text),
+                                              "next": next_url})

@@ -13,11 +13,11 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web.console import auth, home, texts
+from web.console import accounts, auth, home, organisations, texts
 from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound, is_htmx
 from web.console.headers import SecurityHeaders
 
-AREAS = (auth, home, texts)
+AREAS = (auth, home, texts, accounts, organisations)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:

@@ -31,7 +31,7 @@ from content.languages import BY_CODE, LANGUAGES
 from content.models import utcnow
 from services import queues
 from services.access import Principal, allowed
-from services.accounts import principal_of, sessions, throttle
+from services.accounts import passwords, principal_of, sessions, throttle
 from web.console import i18n
 
 PREFIX = "/admin"
@@ -75,6 +75,9 @@ class Console:
             absolute=timedelta(hours=settings.console_session_max_hours))
         self.limits = throttle.Limits(per_account=settings.login_failures_per_account,
                                       per_address=settings.login_failures_per_address)
+        # Made now rather than on the first unknown e-mail, whose login would otherwise
+        # take one Argon2 hash longer than a known e-mail's (and tell the difference).
+        passwords.dummy_hash()
         self.gettext = i18n.translations("en").gettext
         self.templates = Jinja2Templates(env=self._environment())
         # Messages a redirect may show (`?ok=key`): never text from the request itself.
