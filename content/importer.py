@@ -3,6 +3,11 @@
 The pack is the truth for the practices it holds: a language file or snippet that left
 the pack leaves the store. Practices the pack does not hold are not touched.
 
+A practice edited and published in the moderator console (it has numbered
+PracticeVersions) belongs to the console from then on: importing leaves it alone and
+counts it as `kept`, unless told to replace edited practices. Export it to bring the
+pack up to date.
+
 The search index is not content's business (content cannot import services): the caller
 passes `ImportResult.changed_ids` to services.search.reindex after importing. Every writer
 of content must do the same for the practices it changed.
@@ -25,6 +30,7 @@ from content.models import (
     Member,
     Practice,
     PracticeTranslation,
+    PracticeVersion,
     Snippet,
     utcnow,
 )
@@ -38,11 +44,13 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0  # edited in the console, left alone
     changed_ids: list[int] = field(default_factory=list, compare=False)
 
 
 def import_drafts(session: Session, drafts: Iterable[PracticeDraft], *, actor: str = "import",
-                  on_each: Callable[[PracticeDraft], None] | None = None) -> ImportResult:
+                  on_each: Callable[[PracticeDraft], None] | None = None,
+                  replace_edited: bool = False) -> ImportResult:
     """Upserts every draft by slug in the caller's transaction."""
     result = ImportResult()
     for draft in drafts:
@@ -50,6 +58,8 @@ def import_drafts(session: Session, drafts: Iterable[PracticeDraft], *, actor: s
         digest = draft.content_hash()
         if practice is not None and practice.content_hash == digest:
             result.unchanged += 1
+        elif practice is not None and not replace_edited and _edited(session, practice):
+            result.kept += 1
         else:
             if practice is None:
                 practice = Practice(slug=draft.slug)
@@ -98,6 +108,13 @@ def write(session: Session, practice: Practice, draft: PracticeDraft) -> None:
     session.add_all(faqs)
     session.flush()
     _link_answers(session, old_faqs, faqs)
+
+
+def _edited(session: Session, practice: Practice) -> bool:
+    """Whether the console has published versions of the practice."""
+    return session.exec(select(PracticeVersion.id).where(
+        PracticeVersion.practice_id == practice.id,
+        PracticeVersion.number.is_not(None))).first() is not None
 
 
 def _link_answers(session: Session, old_ids: list[int], faqs: list[Faq]) -> None:
