@@ -60,8 +60,11 @@ class Changes:
 
 
 def live_files(*, session: Session, practice: Practice) -> Files:
-    """The practice as members get it, as pack files."""
-    return files_of(practice_draft(session, practice))
+    """The practice as members get it, as pack files (read back once, so that texts
+    stored untrimmed compare equal to the same texts saved from the editor)."""
+    files = files_of(practice_draft(session, practice))
+    draft, _ = check(practice=practice, files=files)
+    return files_of(draft) if draft is not None else files
 
 
 def files_of(draft: PracticeDraft) -> Files:
@@ -120,6 +123,9 @@ def save(*, session: Session, practice: Practice, files: Files, actor: Principal
         return problems
     files = _unreview_changed(practice, editing(session=session, practice=practice), draft,
                               files)
+    if files == live_files(session=session, practice=practice):
+        discard(session=session, practice=practice, actor=actor)  # back to the live text
+        return problems
     if not changes(session=session, practice=practice, files=files).confined_to(actor):
         raise NotTheirs("a translator changes only the texts of their languages")
     row = pending(session=session, practice_id=practice.id) or PracticeVersion(
