@@ -242,31 +242,6 @@ def restore_archived(*, session: Session, practice: Practice, actor: Principal |
     return practice
 
 
-def mark_reviewed(*, session: Session, practice: Practice, lang: str, actor: Principal,
-                  now: datetime) -> None:
-    """Marks the text the editor shows in `lang` reviewed by the account, today: in the
-    pending edit if there is one or the practice is not published (it goes live when
-    published), else live at once as the next version."""
-    row = pending(session=session, practice_id=practice.id)
-    files = editing(session=session, practice=practice)
-    draft, _ = check(practice=practice, files=files)
-    if draft is None or lang not in draft.translations:
-        raise Refused(f"there is no {lang} text to review")
-    draft.translations[lang] = replace(draft.translations[lang], reviewed=True,
-                                       reviewed_by=actor.name,
-                                       reviewed_on=now.date().isoformat())
-    marked = files_of(draft)
-    if row is None and practice.status == "published":
-        apply(session=session, practice=practice, files=marked, actor=actor, now=now,
-              note=f"{lang} reviewed by {actor.name}")
-    else:
-        row = row or PracticeVersion(practice_id=practice.id, created_by=actor.name)
-        row.files, row.created_at = marked, now
-        session.add(row)
-        session.flush()
-    _audit(session, actor, "practice.review", practice, lang=lang, reviewer=actor.name)
-
-
 def _published(draft: PracticeDraft) -> PracticeDraft:
     """The draft as published: status published, and for a member's practice, snippets
     cut from the texts of any language that has none."""

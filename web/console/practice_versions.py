@@ -13,7 +13,7 @@ from sqlmodel import Session
 from bot import notify
 from bot.flows import share
 from content.models import Practice, utcnow
-from services import curation, versions
+from services import curation, reviews, versions
 from services.access import edits_language
 from services.version_diff import compare
 from web.console.core import PREFIX, Console, Current, Forbidden, NotFound
@@ -106,7 +106,7 @@ def make_router(console: Console) -> APIRouter:
             raise Forbidden("You review only the languages you hold.")
         with console.db() as session, _refusals():
             practice = scoped(session, current.principal, practice_id)
-            versions.mark_reviewed(session=session, practice=practice, lang=lang,
+            reviews.mark_reviewed(session=session, practice=practice, lang=lang,
                                    actor=current.principal, now=utcnow())
             return console.redirect(f"{PREFIX}/practices/{practice.id}/edit?lang={lang}",
                                     ok="practice_reviewed")
