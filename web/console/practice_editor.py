@@ -105,6 +105,8 @@ def editor_page(console: Console, request: Request, current: Current, session: S
     langs = [main] + ([other] if other else [])
     columns = [_column(console, practice, draft, code, principal, at) for code in langs]
     pending = versions.pending(session=session, practice_id=practice.id)
+    first = draft.sources[0] if draft.sources else {}
+    interview = first if first.get("kind") == "interview" else None
     return console.render(request, current, "console/practices/edit.html", {
         "practice": practice, "draft": draft, "main": main, "other": other,
         "columns": columns, "placed": practice_form.place(problems, draft, set(langs)),
@@ -113,10 +115,8 @@ def editor_page(console: Console, request: Request, current: Current, session: S
         "topics": TOPICS, "sectors": SECTORS, "languages": LANGUAGES,
         "template_fields": TEMPLATE_FIELDS,
         "web_sources": [s for s in draft.sources if s.get("kind") != "interview"],
-        "member": draft.contributor is not None or (
-            draft.sources[:1] and draft.sources[0].get("kind") == "interview"),
-        "interview": draft.sources[0] if draft.sources[:1] and draft.sources[0].get(
-            "kind") == "interview" else None}, status_code=status_code)
+        "member": draft.contributor is not None or interview is not None,
+        "interview": interview}, status_code=status_code)
 
 
 def _column(console: Console, practice: Practice, draft: PracticeDraft, lang: str,

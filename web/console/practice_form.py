@@ -136,5 +136,3 @@ def place(problems: list[Problem], draft: PracticeDraft | None, shown: set[str])
             placed.general.append(problem)
     return placed
 
-
-VOCABULARIES = {"topics": TOPICS, "sectors": SECTORS}
