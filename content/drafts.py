@@ -11,6 +11,7 @@ TEMPLATE_FIELDS: tuple[str, ...] = (
 )
 FACT_FIELDS: tuple[str, ...] = (
     "country", "organisation", "topics", "sectors", "status", "sources",
+    "contributor", "visitors_welcome", "media",
 )
 
 
@@ -20,6 +21,8 @@ class FaqDraft:
 
     q: str
     a: str
+    answer_id: int | None = None  # promoted from a member's answer (services/questions)
+    attribution: str | None = None  # the name shown with it; None: anonymous
 
 
 @dataclass
@@ -34,6 +37,8 @@ class TranslationDraft:
     body: str = ""
     translated_from: str | None = None
     template: dict[str, str] = field(default_factory=dict)
+    reviewed_by: str | None = None  # who checked it (a person's name)
+    reviewed_on: str | None = None  # when, as YYYY-MM-DD
 
 
 @dataclass
@@ -49,6 +54,18 @@ class PracticeDraft:
     status: str
     sources: list[dict]
     translations: dict[str, TranslationDraft] = field(default_factory=dict)
+    # A practice documented by a member through SHARE (services/documentation.py).
+    contributor: int | None = None  # the member's id in the store
+    visitors_welcome: bool | None = None
+    media: list[dict] = field(default_factory=list)
+
+    def main_lang(self) -> str:
+        """The language whose file holds the facts: English, or for a practice a member
+        documented without English, the language of the interview."""
+        if "en" in self.translations or not self.translations:
+            return "en"
+        told = self.sources[0].get("lang") if self.sources else None
+        return told if told in self.translations else next(iter(self.translations))
 
     def content_hash(self) -> str:
         """A digest of everything imported, so an unchanged practice is skipped."""

@@ -31,29 +31,66 @@ def export_pack(session: Session, root: Path, *, pack: str | None = None) -> int
 
 
 def render_file(draft: PracticeDraft, tr: TranslationDraft) -> str:
-    """One language file: front matter in the order FORMAT.md shows, then the body."""
+    """One language file: front matter in the order FORMAT.md shows, then the body. The
+    facts go to the main file (en.md, or a member's language without English)."""
+    main = tr.lang == draft.main_lang()
     meta: dict = {"title": tr.title}
-    if tr.lang == "en":
-        meta |= {"country": draft.country, "organisation": draft.organisation,
-                 "topics": draft.topics, "sectors": draft.sectors, "status": draft.status}
+    if main:
+        if draft.country:
+            meta["country"] = draft.country
+        if draft.organisation:
+            meta["organisation"] = draft.organisation
+        meta |= {"topics": draft.topics, "sectors": draft.sectors, "status": draft.status}
     meta["reviewed"] = tr.reviewed
+    meta |= {k: v for k, v in (("reviewed_by", tr.reviewed_by),
+                                ("reviewed_on", tr.reviewed_on)) if v}
     if tr.translated_from:
         meta["translated_from"] = tr.translated_from
     meta |= {k: tr.template[k] for k in TEMPLATE_FIELDS if k in tr.template}
-    if tr.lang == "en":
-        meta["sources"] = draft.sources
+    if main:
+        meta |= _member_facts(draft)
+        if draft.sources:
+            meta["sources"] = draft.sources
     meta["snippets"] = tr.snippets
     if tr.faq:
-        meta["faq"] = [{"q": f.q, "a": f.a} for f in tr.faq]
+        meta["faq"] = [_faq_item(f) for f in tr.faq]
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=88)
     return f"---\n{front}---\n{tr.body}\n" if tr.body else f"---\n{front}---\n"
+
+
+def _member_facts(draft: PracticeDraft) -> dict:
+    """contributor, visitors_welcome and media, where the practice has them."""
+    facts: dict = {}
+    if draft.contributor is not None:
+        facts["contributor"] = draft.contributor
+    if draft.visitors_welcome is not None:
+        facts["visitors_welcome"] = draft.visitors_welcome
+    if draft.media:
+        facts["media"] = draft.media
+    return facts
+
+
+def _faq_item(pair: FaqDraft) -> dict:
+    item: dict = {"q": pair.q, "a": pair.a}
+    if pair.answer_id is not None:
+        item["answer_id"] = pair.answer_id
+    if pair.attribution:
+        item["attribution"] = pair.attribution
+    return item
+
+
+def practice_draft(session: Session, practice: Practice) -> PracticeDraft:
+    """One practice from the store as a draft (what export writes for it)."""
+    return _draft(session, practice)
 
 
 def _draft(session: Session, practice: Practice) -> PracticeDraft:
     draft = PracticeDraft(
         slug=practice.slug, pack=practice.pack, country=practice.country or "",
         organisation=practice.organisation or "", topics=list(practice.topics),
-        sectors=list(practice.sectors), status=practice.status, sources=list(practice.sources))
+        sectors=list(practice.sectors), status=practice.status, sources=list(practice.sources),
+        contributor=practice.contributor_id, visitors_welcome=practice.visitors_welcome,
+        media=list(practice.media))
     rows = session.exec(select(PracticeTranslation)
                         .where(PracticeTranslation.practice_id == practice.id))
     for row in sorted(rows, key=lambda r: (r.lang != "en", r.lang)):
@@ -61,9 +98,13 @@ def _draft(session: Session, practice: Practice) -> PracticeDraft:
             lang=row.lang, title=row.title, reviewed=row.reviewed, body=row.body,
             translated_from=row.translated_from,
             snippets=_texts(session, Snippet, practice.id, row.lang),
-            faq=[FaqDraft(q=f.question, a=f.answer)
+            faq=[FaqDraft(q=f.question, a=f.answer, answer_id=f.answer_id,
+                          attribution=f.attribution)
                  for f in _rows(session, Faq, practice.id, row.lang)],
-            template={k: getattr(row, k) for k in TEMPLATE_FIELDS if getattr(row, k)})
+            template={k: getattr(row, k) for k in TEMPLATE_FIELDS if getattr(row, k)},
+            reviewed_by=row.reviewed_by if row.reviewed else None,
+            reviewed_on=row.reviewed_at.date().isoformat()
+            if row.reviewed and row.reviewed_at else None)
     return draft
 
 

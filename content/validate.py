@@ -7,21 +7,21 @@ the pack still loads.
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
-import phonenumbers
-
-from content.drafts import FACT_FIELDS, TEMPLATE_FIELDS, FaqDraft, PracticeDraft, TranslationDraft
+from content.checks import (
+    TR_KEYS,
+    check_facts,
+    check_keys,
+    is_member_practice,
+    nfc,
+    translation,
+)
+from content.drafts import FACT_FIELDS, PracticeDraft
 from content.frontmatter import PackFile, Problem, read_pack_bytes
-from content.languages import LANGUAGE_CODES, SECTORS, STATUSES, TOPICS
+from content.languages import LANGUAGE_CODES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL = re.compile(r"^https?://\S+$")
-COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)
-EN_KEYS = {"title", "reviewed", "snippets", "faq", *TEMPLATE_FIELDS, *FACT_FIELDS}
-TR_KEYS = {"title", "reviewed", "snippets", "faq", "translated_from", *TEMPLATE_FIELDS}
-LATIN_LIMIT, OTHER_LIMIT = 240, 110
 
 
 def load_pack(root: Path) -> tuple[list[PracticeDraft], list[Problem]]:
@@ -52,144 +52,70 @@ def load_files(slug: str, pack: str, files: dict[str, bytes | str],
     if not SLUG.match(slug):
         return None, [Problem(shown, 0, "", "folder name must be a slug like 'sri-cambodia'")]
     problems: list[Problem] = []
-    for name in sorted(files):
-        if Path(name).stem not in LANGUAGE_CODES:
-            problems.append(Problem(f"{shown}/{name}", 0, "",
-                                    f"'{Path(name).stem}' is not one of "
-                                    f"{', '.join(LANGUAGE_CODES)}"))
-    if "en.md" not in files:
-        return None, problems + [Problem(f"{shown}/en.md", 0, "", "every practice needs en.md")]
-    doc, found = read_pack_bytes(_bytes(files["en.md"]), f"{shown}/en.md")
-    problems += found
-    if doc is None:
-        return None, problems
-    problems += _check_english(doc)
-    draft = _practice(doc, slug, pack)
-    draft.translations["en"] = _translation(doc, "en", problems)
-    for name in sorted(files):
+    docs: dict[str, PackFile] = {}
+    for name in sorted(files, key=lambda n: (n != "en.md", n)):
         lang = Path(name).stem
-        if lang in LANGUAGE_CODES and lang != "en":
-            tdoc, found = read_pack_bytes(_bytes(files[name]), f"{shown}/{name}")
-            problems += found
-            if tdoc is not None:
-                problems += _check_keys(tdoc, TR_KEYS)
-                draft.translations[lang] = _translation(tdoc, lang, problems)
-    return draft, problems
+        if lang not in LANGUAGE_CODES:
+            problems.append(Problem(f"{shown}/{name}", 0, "", f"'{lang}' is not one of "
+                                    f"{', '.join(LANGUAGE_CODES)}"))
+            continue
+        doc, found = read_pack_bytes(_bytes(files[name]), f"{shown}/{name}")
+        problems += found
+        if doc is None and lang == "en":
+            return None, problems
+        if doc is not None:
+            docs[lang] = doc
+    main = _main_file(docs, shown, problems)
+    if main is None:
+        return None, problems
+    return _draft(docs, main, slug, pack, problems), problems
+
+
+def _main_file(docs: dict[str, PackFile], shown: str, problems: list[Problem]) -> str | None:
+    """The language whose file holds the facts: en.md, or, for a practice a member
+    documented without English, the one language file that carries facts."""
+    if "en" in docs:
+        return "en"
+    with_facts = [lang for lang, doc in docs.items() if set(doc.meta) & set(FACT_FIELDS)]
+    if len(with_facts) == 1 and is_member_practice(docs[with_facts[0]].meta):
+        return with_facts[0]
+    problems.append(Problem(f"{shown}/en.md", 0, "", "every practice needs en.md (only a "
+                            "practice a member documented keeps its facts in its language's "
+                            "file)"))
+    return None
+
+
+def _draft(docs: dict[str, PackFile], main: str, slug: str, pack: str,
+           problems: list[Problem]) -> PracticeDraft:
+    doc = docs[main]
+    problems += check_facts(doc)
+    live = doc.meta.get("status") == "published"
+    member = is_member_practice(doc.meta)
+    draft = _practice(doc, slug, pack)
+    draft.translations[main] = translation(doc, main, problems, live=live,
+                                           untitled_ok=member and not live)
+    for lang, tdoc in docs.items():
+        if lang != main:
+            problems += check_keys(tdoc, TR_KEYS, main)
+            draft.translations[lang] = translation(tdoc, lang, problems, live=live)
+    draft.translations = dict(sorted(draft.translations.items(),
+                                     key=lambda item: (item[0] != main, item[0])))
+    return draft
 
 
 def _bytes(content: bytes | str) -> bytes:
     return content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
 
 
-def _check_english(doc: PackFile) -> list[Problem]:
-    m, out = doc.meta, _check_keys(doc, EN_KEYS)
-
-    def bad(key: str, message: str) -> None:
-        out.append(Problem(doc.path, doc.line(key), key, message))
-
-    for key in ("organisation", *TEMPLATE_FIELDS):
-        if not _text(m.get(key)):
-            bad(key, "required text is missing or empty")
-    if not isinstance(m.get("country"), str) or m.get("country") not in COUNTRIES:
-        bad("country", f"{m.get('country')!r} is not an ISO 3166 two-letter country code")
-    _check_vocabulary(doc, "topics", TOPICS, 1, 4, out)
-    _check_vocabulary(doc, "sectors", SECTORS, 1, 3, out)
-    if m.get("status") not in STATUSES:
-        bad("status", f"must be one of {', '.join(STATUSES)}")
-    sources = m.get("sources")
-    if not isinstance(sources, list) or not sources:
-        bad("sources", "at least one source is required")
-    else:
-        for i, src in enumerate(sources):
-            if not isinstance(src, dict) or not _text(src.get("title")) \
-                    or not URL.match(str(src.get("url", ""))):
-                out.append(Problem(doc.path, doc.line("sources", i), "sources",
-                                   f"item {i + 1} needs a title and an http(s) url"))
-    return out
-
-
-def _check_keys(doc: PackFile, allowed: set[str]) -> list[Problem]:
-    out = []
-    for key in doc.meta:
-        if key not in allowed:
-            hint = " (facts live only in en.md)" if key in FACT_FIELDS else ""
-            out.append(Problem(doc.path, doc.line(str(key)), str(key), f"unknown field{hint}"))
-    return out
-
-
-def _check_vocabulary(doc, key, vocabulary, low, high, out) -> None:
-    values = doc.meta.get(key)
-    if not isinstance(values, list) or not low <= len(values) <= high:
-        out.append(Problem(doc.path, doc.line(key), key, f"a list of {low} to {high} items"))
-        return
-    for value in values:
-        if value not in vocabulary:
-            out.append(Problem(doc.path, doc.line(key), key, f"{value!r} is not in the list"))
-
-
-def _translation(doc: PackFile, lang: str, out: list[Problem]) -> TranslationDraft:
-    m = doc.meta
-    if not _text(m.get("title")):
-        out.append(Problem(doc.path, doc.line("title"), "title", "required text is missing"))
-    if not isinstance(m.get("reviewed"), bool):
-        out.append(Problem(doc.path, doc.line("reviewed"), "reviewed", "must be true or false"))
-    return TranslationDraft(
-        lang=lang, title=_nfc(m.get("title")), reviewed=m.get("reviewed") is True,
-        snippets=_snippets(doc, out), faq=_faq(doc, out), body=_nfc(doc.body),
-        translated_from=m.get("translated_from") if lang != "en" else None,
-        template={k: _nfc(m[k]) for k in TEMPLATE_FIELDS if _text(m.get(k))},
-    )
-
-
-def _snippets(doc: PackFile, out: list[Problem]) -> list[str]:
-    items = doc.meta.get("snippets")
-    if not isinstance(items, list) or not 1 <= len(items) <= 8:
-        out.append(Problem(doc.path, doc.line("snippets"), "snippets", "a list of 1 to 8 texts"))
-        return []
-    texts = []
-    for i, item in enumerate(items):
-        line = doc.line("snippets", i)
-        if not _text(item):
-            out.append(Problem(doc.path, line, "snippets", f"item {i + 1} is empty or not text"))
-            continue
-        text = _nfc(item)
-        limit = LATIN_LIMIT if _latin(text) else OTHER_LIMIT
-        if len(text) > limit:
-            out.append(Problem(doc.path, line, "snippets", f"item {i + 1} has {len(text)} "
-                               f"characters; keep it within {limit} to fit two SMS", warning=True))
-        texts.append(text)
-    return texts
-
-
-def _faq(doc: PackFile, out: list[Problem]) -> list[FaqDraft]:
-    items = doc.meta.get("faq") or []
-    pairs = []
-    for i, item in enumerate(items if isinstance(items, list) else [None]):
-        if not isinstance(item, dict) or not _text(item.get("q")) or not _text(item.get("a")):
-            out.append(Problem(doc.path, doc.line("faq", i), "faq", f"item {i + 1} needs q and a"))
-            continue
-        pairs.append(FaqDraft(q=_nfc(item["q"]), a=_nfc(item["a"])))
-    return pairs
-
-
 def _practice(doc: PackFile, slug: str, pack: str) -> PracticeDraft:
     m = doc.meta
+    visitors = m.get("visitors_welcome")
     return PracticeDraft(
-        slug=slug, pack=pack, country=str(m.get("country")), status=str(m.get("status")),
-        organisation=_nfc(m.get("organisation")), topics=list(m.get("topics") or []),
-        sectors=list(m.get("sectors") or []),
+        slug=slug, pack=pack, country=str(m.get("country") or ""),
+        status=str(m.get("status")), organisation=nfc(m.get("organisation")),
+        topics=list(m.get("topics") or []), sectors=list(m.get("sectors") or []),
         sources=[dict(s) for s in m.get("sources") or [] if isinstance(s, dict)],
+        contributor=m.get("contributor") if type(m.get("contributor")) is int else None,
+        visitors_welcome=visitors if isinstance(visitors, bool) else None,
+        media=[dict(x) for x in m.get("media") or [] if isinstance(x, dict)],
     )
-
-
-def _text(value) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _nfc(value) -> str:
-    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else ""
-
-
-def _latin(text: str) -> bool:
-    """Latin-script text (no Vietnamese diacritics) travels as GSM-7 and gets more room."""
-    return all(ord(ch) < 0x180 for ch in text)

@@ -49,9 +49,14 @@ def validate(paths: Packs = None) -> None:
     raise typer.Exit(1 if errors else 0)
 
 
+ReplaceEdited = Annotated[bool, typer.Option(
+    "--replace-edited", help="Also overwrite practices edited in the console")]
+
+
 @app.command("import")
-def import_(paths: Packs = None) -> None:
-    """Imports packs; a broken practice is refused, the rest imported. Re-import updates."""
+def import_(paths: Packs = None, replace_edited: ReplaceEdited = False) -> None:
+    """Imports packs; a broken practice is refused, the rest imported. Re-import updates;
+    a practice edited in the console is kept unless --replace-edited."""
     engine = make_engine(Settings().database_url)
     ensure_migrated(engine)
     errors = 0
@@ -60,12 +65,13 @@ def import_(paths: Packs = None) -> None:
         errors += _report(problems)
         with Progress(transient=True) as progress, session_scope(engine) as session:
             task = progress.add_task(f"importing {path.name}", total=len(drafts))
-            result = import_drafts(session, drafts,
+            result = import_drafts(session, drafts, replace_edited=replace_edited,
                                    on_each=lambda _d, t=task: progress.advance(t))
             # content cannot see the index: whoever writes content reindexes it
             reindex(session=session, practice_ids=result.changed_ids + unindexed(session))
+        kept = f", {result.kept} kept (edited in the console)" if result.kept else ""
         typer.echo(f"{path.name}: {result.created} created, {result.updated} updated, "
-                   f"{result.unchanged} unchanged")
+                   f"{result.unchanged} unchanged{kept}")
     engine.dispose()
     if errors:
         typer.echo(f"{errors} errors: those practices were not imported", err=True)

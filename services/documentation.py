@@ -14,10 +14,12 @@ and the draft itself says which question is next. Where the answers go:
 - visitors welcome (1 yes / 2 no) -> practice `visitors_welcome`.
 
 The draft is a Practice in the `review` state (pack `members`) created at the first
-answer, with the member as contributor and the member's country; its one translation is
-in the member's language, unreviewed. The interview is the practice's first source:
-`sources[0]` records it with the language and the questions skipped, so "skipped" and
-"not asked yet" stay apart.
+answer, with the member as contributor and the member's country, curated by the
+member's organisation (or the first partner organisation working in the member's
+country; none: the shared store), so that only that organisation's moderators see it;
+its one translation is in the member's language, unreviewed. The interview is the
+practice's first source: `sources[0]` records it with the language and the questions
+skipped, so "skipped" and "not asked yet" stay apart.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from content.models import Member, Practice, PracticeTranslation
+from content.models import Member, Organisation, Practice, PracticeTranslation
 
 QUESTIONS = ("name", "problem", "how", "origin", "results", "visitors")
 TEXT_FIELDS = {"problem": "body", "how": "approach", "results": "results"}
@@ -106,6 +108,7 @@ def start_draft(*, session: Session, member: Member, now: datetime,
     """A new draft for the member, with the questions they skipped before answering."""
     practice = Practice(slug=_free_slug(session, member.id), pack=PACK, status="review",
                         country=member.country, contributor_id=member.id,
+                        organisation_id=_curator(session, member),
                         sources=[{"kind": "interview", "title": "SHARE interview",
                                   "lang": member.language, "skipped": list(skipped),
                                   "started": now.date().isoformat()}],
@@ -173,6 +176,14 @@ def _fold(text: str) -> str:
     kept = [ch for ch in unicodedata.normalize("NFD", text)
             if not (unicodedata.combining(ch) and ch < "\u0370")]
     return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _curator(session: Session, member: Member) -> int | None:
+    """The partner organisation that curates the member's practices."""
+    if member.organisation_id is not None or member.country is None:
+        return member.organisation_id
+    return session.exec(select(Organisation.id).where(
+        Organisation.country == member.country).order_by(Organisation.id)).first()
 
 
 def _free_slug(session: Session, member_id: int) -> str:

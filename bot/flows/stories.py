@@ -69,13 +69,18 @@ def _tell(turn: Turn, practice_id: int, lang: str, position: int) -> Outcome:
 
 def _snippet(turn: Turn, story: StoryPiece) -> list[Reply]:
     """The snippet and its options; the first with the line on who tried the practice."""
+    tried = tried_line(turn, story.practice_id) if story.position == 0 else None
+    return snippet_replies(story, tried)
+
+
+def snippet_replies(story: StoryPiece, tried: Reply | None = None) -> list[Reply]:
+    """What a member is sent for one snippet (the console previews it with this)."""
     params = {"title": story.title, "text": story.text, "n": story.position + 1,
               "total": story.total}
     if story.position + 1 < story.total:
         choices = (MORE_CHOICE, NEXT_CHOICE, BACK)
     else:
         choices = (NEXT_CHOICE, BACK)
-    tried = tried_line(turn, story.practice_id) if story.position == 0 else None
     if tried is None:
         return [Reply("story.snippet", params, choices)]
     # The options follow the line; on SMS both share the snippet's message when they fit.

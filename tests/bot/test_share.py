@@ -23,6 +23,7 @@ from content.models import (
     Job,
     Practice,
     PracticeTranslation,
+    PracticeVersion,
     Question,
     Reading,
     ReplicationReport,
@@ -45,7 +46,7 @@ def drop_member_practices(db) -> None:
         ids = list(session.exec(select(Practice.id).where(Practice.pack == PACK)))
         if ids:
             for table in (VisitInterest, Reading, ReplicationReport, Question, SearchDoc,
-                          Snippet, Faq, PracticeTranslation):
+                          Snippet, Faq, PracticeTranslation, PracticeVersion):
                 session.exec(delete(table).where(table.practice_id.in_(ids)))
             session.exec(delete(Job).where(Job.kind == "reach"))
             session.exec(delete(Practice).where(Practice.id.in_(ids)))

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from bot.flows import tried
 from content.db import session_scope
 from content.models import Member, Practice, Reading, VisitInterest, utcnow
-from services import curation, documentation, stories, visits
+from services import documentation, stories, versions, visits
 from services.sms import gsm_friendly
 from tests.bot.test_dialogs import CHANNELS, onboard
 from tests.bot.test_share import drop_member_practices
@@ -45,7 +45,7 @@ def publish_member_practice(services, title: str, *, welcome: bool | None,
                                       question="visitors", text="yes" if welcome else "no",
                                       now=now)
         practice.topics = list(topics)
-        curation.publish(session=session, practice_id=practice.id, actor="test", now=now)
+        versions.publish(session=session, practice=practice, actor="test", now=now)
         return practice.id
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from content.exporter import export_pack, practice_drafts
 from content.importer import ImportResult, import_drafts
-from content.models import Faq, Practice, PracticeTranslation, Snippet
+from content.models import Faq, Practice, PracticeTranslation, PracticeVersion, Snippet
 from content.validate import load_pack
 from peerlearn.settings import BUNDLED_PACKS
 from tests.content.helpers import EN_TEMPLATE, KM_TEMPLATE, swap, write_practice
@@ -179,3 +179,24 @@ def test_broken_practice_is_left_out_and_the_valid_one_imported(empty_store, tmp
     assert sorted(t.lang for t in _stored(empty_store, "good-one", PracticeTranslation)) == [
         "en", "km"]
     assert len(_stored(empty_store, "good-one", Snippet, "en")) == 2
+
+
+def test_a_practice_edited_in_the_console_is_kept_unless_replaced(empty_store, core_copy):
+    _import(empty_store, CORE)
+    with Session(empty_store) as session:
+        practice = session.exec(select(Practice).where(Practice.slug == SLUG)).one()
+        session.add(PracticeVersion(practice_id=practice.id, number=1, files={},
+                                    created_by="console"))
+        session.commit()
+    en = core_copy / SLUG / "en.md"
+    en.write_text(en.read_text(encoding="utf-8").replace(OLD_SNIPPET, NEW_SNIPPET),
+                  encoding="utf-8")
+    result, _ = _import(empty_store, core_copy)
+    assert (result.kept, result.updated) == (1, 0)
+    assert any(OLD_SNIPPET in s.text for s in _stored(empty_store, SLUG, Snippet, "en"))
+    drafts, _ = load_pack(core_copy)
+    with Session(empty_store) as session:
+        replaced = import_drafts(session, drafts, replace_edited=True)
+        session.commit()
+    assert (replaced.kept, replaced.updated) == (0, 1)
+    assert any(NEW_SNIPPET in s.text for s in _stored(empty_store, SLUG, Snippet, "en"))

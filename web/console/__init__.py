@@ -13,11 +13,23 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web.console import accounts, auth, home, organisations, texts
+from web.console import (
+    accounts,
+    auth,
+    drafts,
+    home,
+    organisations,
+    practice_editor,
+    practice_versions,
+    practices,
+    sms,
+    texts,
+)
 from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound, is_htmx
 from web.console.headers import SecurityHeaders
 
-AREAS = (auth, home, texts, accounts, organisations)
+AREAS = (auth, home, practices, practice_editor, practice_versions, sms, drafts, texts,
+         accounts, organisations)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:

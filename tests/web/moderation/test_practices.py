@@ -119,11 +119,22 @@ def test_a_moderator_edits_a_draft_before_publishing(client, services, contribut
     assert client.patch(f"{BASE}/practices/999999", json={}).status_code == 404
 
 
+def with_topics(client, practice_id: int) -> None:
+    """Topics are required before publishing."""
+    response = client.patch(f"{BASE}/practices/{practice_id}", json={"topics": ["fisheries"]})
+    assert response.status_code == 200, response.text
+
+
 def test_publishing_tells_the_contributor_and_a_week_later_the_reach(client, services,
                                                                      contributors):
     sms = contributors[0]
     practice_id = interview(sms)
     sms.received()
+    refused = client.post(f"{BASE}/practices/{practice_id}/publish")
+    assert refused.status_code == 422
+    assert {(p["field"], p["message"]) for p in refused.json()["detail"]} == {
+        ("topics", "a list of 1 to 4 items")}
+    with_topics(client, practice_id)
     response = client.post(f"{BASE}/practices/{practice_id}/publish")
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "published"
@@ -166,7 +177,8 @@ def test_publishing_tells_the_contributor_and_a_week_later_the_reach(client, ser
 def test_reach_without_readers_and_for_archived_practices(client, services, contributors):
     telegram = contributors[1]
     practice_id = interview(telegram)
-    client.post(f"{BASE}/practices/{practice_id}/publish")
+    with_topics(client, practice_id)
+    assert client.post(f"{BASE}/practices/{practice_id}/publish").status_code == 200
     with Session(services.db) as session:
         job = session.exec(select(Job).where(Job.kind == REACH)).one()
         (notice,) = share.reach(session, job, utcnow())
@@ -187,7 +199,10 @@ def test_drafts_without_text_are_not_published_and_archived_ones_leave_the_list(
         client, contributors):
     sms = contributors[0]
     practice_id = interview(sms, ("Only a name", "MENU"))
-    assert client.post(f"{BASE}/practices/{practice_id}/publish").status_code == 409
+    with_topics(client, practice_id)
+    refused = client.post(f"{BASE}/practices/{practice_id}/publish")
+    assert refused.status_code == 422  # no text to cut snippets from
+    assert [p["field"] for p in refused.json()["detail"]] == ["snippets"]
     assert [d["id"] for d in client.get(f"{BASE}/practices/drafts").json()] == [practice_id]
     client.post(f"{BASE}/practices/{practice_id}/archive")
     assert client.get(f"{BASE}/practices/drafts").json() == []
