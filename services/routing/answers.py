@@ -91,6 +91,8 @@ def approve(*, session: Session, answer_id: int, text_for_asker: str | None = No
     answer = get_answer(session, answer_id)
     if answer.status not in ("held", "approved"):
         raise Conflict(f"answer {answer_id} is {answer.status}")
+    if session.get(Question, answer.question_id).status == "closed":
+        raise Conflict(f"question {answer.question_id} is closed")
     answer.status = "approved"
     if text_for_asker:
         answer.text_for_asker = text_for_asker.strip()
