@@ -123,9 +123,9 @@ def approve(session: Session, principal: Principal, *, answer_id: int,
             text: str | None = None, now: datetime) -> Done:
     """Approves the answer, with the moderator's edit or translation if given; it goes
     to the asker as soon as it is in the asker's language."""
-    answer_in_scope(session, principal, answer_id)
+    current = answer_in_scope(session, principal, answer_id)
     before: dict = {}
-    if text and text.strip():
+    if text and text.strip() and text.strip() != current.text_for_asker:
         row, before = console.approve_edited(session=session, answer_id=answer_id,
                                              text=text)
     else:

@@ -127,6 +127,8 @@ def translate_answer(*, session: Session, answer_id: int, text: str) -> Answer:
     answer = get_answer(session, answer_id)
     if answer.status in ("rejected", "relayed"):
         raise Conflict(f"answer {answer_id} is {answer.status}")
+    if not text.strip():
+        raise Conflict("the translation is empty")
     answer.text_for_asker = text.strip()
     session.add(answer)
     session.flush()
@@ -138,6 +140,8 @@ def translate_question(*, session: Session, question_id: int, text: str) -> Ques
     question = session.get(Question, question_id)
     if question is None:
         raise NotFound(f"no question {question_id}")
+    if not text.strip():
+        raise Conflict("the translation is empty")
     question.text_en = text.strip()
     session.add(question)
     session.flush()

@@ -26,7 +26,7 @@ from bot import moderated
 from content.db import session_scope
 from content.languages import LANGUAGE_CODES
 from content.models import utcnow
-from services import questions
+from services import questions, queues
 from services.access import Principal
 from services.audit import record
 from web.moderation import auth
@@ -80,6 +80,12 @@ class Promotion(BaseModel):
     attribution: Literal["named", "anonymous"] | None = None
 
 
+def works_on(who: Principal, name: str) -> None:
+    """403 unless the account works on the queue (translators: the translations only)."""
+    if name not in queues.visible(who):
+        raise HTTPException(403, f"the {who.role} role works on the translation queue only")
+
+
 def make_router(services) -> APIRouter:
     """The routes of this area."""
     router = APIRouter()
@@ -113,6 +119,7 @@ def make_router(services) -> APIRouter:
     @router.get("/questions/waiting")
     def waiting_questions(who: reader, filters: Annotated[QueueFilters, Query()]) -> list:
         """Questions waiting for their answerers' quiet hours to end, and until when."""
+        works_on(who, "waiting")
         with Session(services.db) as session:
             return waiting(session, who, filters.of(), utcnow())
 
@@ -129,6 +136,7 @@ def make_router(services) -> APIRouter:
     @router.get("/answers/candidates")
     def faq_candidates(who: reader, filters: Annotated[QueueFilters, Query()]) -> list:
         """Answers askers found helpful that are not in the FAQ yet."""
+        works_on(who, "faq")
         with Session(services.db) as session:
             return candidates(session, who, filters.of())
 
