@@ -68,7 +68,8 @@ def answer(session: Session, principal: Principal, *, question_id: int, text: st
     question_in_scope(session, principal, question_id)
     row = console.answer_question(session=session, question_id=question_id, now=now,
                                   account_id=principal.account_id, text=text)
-    return Done(shown(row), answering.relay_answer(session, row.id, now))
+    notices = answering.relay_answer(session, row.id, now)  # before: it marks it relayed
+    return Done(shown(row), notices)
 
 
 def assign(session: Session, principal: Principal, *, question_id: int, member_id: int,
@@ -168,7 +169,8 @@ def translate_answer(session: Session, principal: Principal, *, answer_id: int, 
     """The answer in the asker's language; relayed if it is approved."""
     answer_in_scope(session, principal, answer_id)
     row = answers.translate_answer(session=session, answer_id=answer_id, text=text)
-    return Done(shown(row), answering.relay_answer(session, row.id, now))
+    notices = answering.relay_answer(session, row.id, now)
+    return Done(shown(row), notices)
 
 
 def promote(session: Session, principal: Principal, *, answer_id: int,

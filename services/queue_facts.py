@@ -112,8 +112,9 @@ def for_question(people: list[Person], question: Question, bridge: str = "en") -
 def quiet_ends(*, session: Session, questions: Iterable[Question],
                now: datetime) -> dict[int, datetime | None]:
     """Per waiting question: when the first person who may answer it (offering one of
-    its topics, reading its language or English) ends their quiet hours; `now` when one
-    is reachable already (the next sweep sends it), None when nobody is known."""
+    its topics, reading its language or English, not asked before) ends their quiet
+    hours; `now` when one is reachable already (the next sweep sends it), None when
+    nobody is known."""
     ends: dict[int, datetime | None] = {}
     for question in questions:
         ends[question.id] = _first_awake(session, question, now)
@@ -124,11 +125,12 @@ def _first_awake(session: Session, question: Question, now: datetime) -> datetim
     topics = [t for t in question.topics or [] if t in TOPICS]
     if not topics:
         return None
+    asked = select(QuestionRoute.member_id).where(QuestionRoute.question_id == question.id)
     clocks = session.execute(
         select(O.timezone, O.quiet_start, O.quiet_end)
         .where(O.topic.in_(topics), O.lang.in_({question.lang, "en"}),
                O.onboarded.is_(True), O.role.in_(ANSWERER_ROLES),
-               O.member_id != question.member_id)
+               O.member_id != question.member_id, O.member_id.not_in(asked))
         .distinct().limit(ZONES_LIMIT)).all()
     times = []
     for timezone, start, end in clocks:

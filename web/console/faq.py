@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bot import moderated
-from services import queue_facts, questions, queues
+from services import questions, queue_facts, queues
 from services.routing.console import attribution_of
 from web.console.core import Console, Current
 from web.console.queue_pages import LIMIT, Listing, context, kept, listing, only_for, perform
