@@ -1,7 +1,9 @@
 """What the question queues show beside each row, computed for one page of rows at a
-time (a few grouped queries, never one per row): how many people a question went to and
-the answers it has, who wrote an answer, the resource people a moderator may assign a
-question to, and when the answerers a waiting question waits for end their quiet hours.
+time: how many people a question went to and the answers it has, who wrote an answer
+(grouped queries, one per page), the resource people a moderator may assign a question
+to (one query per language on the page), and when the answerers a waiting question
+waits for end their quiet hours (one small query per question shown, over the clocks
+of member_offer's rows for its topics).
 
 Members are shown by their public profile (name, country, languages, topics), never by
 a phone number or chat id.
@@ -128,7 +130,7 @@ def _first_awake(session: Session, question: Question, now: datetime) -> datetim
     asked = select(QuestionRoute.member_id).where(QuestionRoute.question_id == question.id)
     clocks = session.execute(
         select(O.timezone, O.quiet_start, O.quiet_end)
-        .where(O.topic.in_(topics), O.lang.in_({question.lang, "en"}),
+        .where(O.topic.in_(topics), O.lang.in_(sorted({question.lang, "en"})),
                O.onboarded.is_(True), O.role.in_(ANSWERER_ROLES),
                O.member_id != question.member_id, O.member_id.not_in(asked))
         .distinct().limit(ZONES_LIMIT)).all()

@@ -31,9 +31,9 @@ from web.console.queue_pages import (
 )
 
 TEXT_MAX = 4000
-OUTCOMES = {"routed": "Sent to {n} more people. It leaves this queue and comes back if "
+OUTCOMES = {"routed": "Sent to {n} more {people}. It leaves this queue and comes back if "
             "nobody answers in time.",
-            "translation": "Sent to {n} more people who read English; they get it once "
+            "translation": "Sent to {n} more {people} who read English; they get it once "
             "the question has its English text (Translations).",
             "quiet": "Everyone who could take it is in their quiet hours. It waits for "
             "them under Waiting for quiet hours and goes out when their day starts.",
@@ -51,8 +51,9 @@ def make_router(console: Console) -> APIRouter:
         answered="Your answer went to the asker, who is asked to rate it.",
         assigned="The resource person got the question with a reply code.",
         closed="The question is closed; the asker got your message.",
-        **{f"routed_{n}": OUTCOMES["routed"].format(n=n) for n in (1, 2, 3)},
-        **{f"translation_{n}": OUTCOMES["translation"].format(n=n) for n in (1, 2, 3)},
+        **{f"{outcome}_{n}": OUTCOMES[outcome].format(n=n, people="people" if n > 1
+                                                      else "person")
+           for outcome in ("routed", "translation") for n in (1, 2, 3)},
         routed_quiet=OUTCOMES["quiet"], routed_nobody=OUTCOMES["nobody"])
 
     @router.get("/queues/escalated", response_class=HTMLResponse)

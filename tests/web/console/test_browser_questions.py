@@ -200,3 +200,37 @@ def _question(session: Session, asker: Member, text: str, topics: list[str], *,
                                   code=f"Q{question.id}{n}", status="sent",
                                   created_at=question.created_at))
     return question
+
+
+SCRIPT, IMAGE = "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def hostile(db, services, world) -> None:
+    """Member text that would run in a page that did not escape it, in every queue."""
+    with session_scope(db) as session:
+        asker = _member(session, "Dara", "KH", "en")
+        writer = _member(session, IMAGE, "MY", "en", role="expert", languages=["km"],
+                         topics_offered=["fisheries"], timezone="UTC", quiet_start=0,
+                         quiet_end=0)
+        _question(session, asker, f"{SCRIPT} how?", ["fisheries"], escalated_at=utcnow())
+        _question(session, asker, f"ត្រី {IMAGE}", ["fisheries"], status="routed",
+                  needs_translation=True, routes=[writer])
+        for status, extra in (("held", {}), ("relayed", {"helpful": True,
+                                                         "faq_candidate": True})):
+            q = _question(session, asker, f"{IMAGE} {status}?", ["fisheries"],
+                          status="routed", routes=[writer])
+            session.add(Answer(question_id=q.id, member_id=writer.id, lang="en",
+                               text=f"{SCRIPT} {status}", status=status,
+                               text_for_asker=f"{SCRIPT} {status}", **extra))
+
+
+def test_member_text_shows_as_text_on_every_queue_page(hostile, served):
+    with chromium_page(served) as page:  # fails on any dialog or script error
+        log_in(page, PEOPLE["moderator"][0])
+        for path in ("escalated", "held", "translations", "faq", "waiting"):
+            page.goto(f"/admin/queues/{path}")
+            shown = page.locator("main").text_content()
+            assert path == "waiting" or SCRIPT in shown or IMAGE in shown, path
+        page.goto("/admin/queues/escalated")
+        assert IMAGE in page.locator("select[name=member_id] option").first.text_content()
