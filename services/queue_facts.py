@@ -1,9 +1,8 @@
 """What the question queues show beside each row, computed for one page of rows at a
 time: how many people a question went to and the answers it has, who wrote an answer
 (grouped queries, one per page), the resource people a moderator may assign a question
-to (one query per language on the page), and when the answerers a waiting question
-waits for end their quiet hours (one small query per question shown, over the clocks
-of member_offer's rows for its topics).
+to, and when the answerers a waiting question waits for end their quiet hours (one
+query per language and topics on the page, over member_offer's key).
 
 Members are shown by their public profile (name, country, languages, topics), never by
 a phone number or chat id.
@@ -27,7 +26,7 @@ from services.scheduling.clock import quiet_over
 
 O = MemberOffer.__table__.c  # noqa: E741
 PEOPLE_LIMIT = 50  # resource people offered in one choice
-ZONES_LIMIT = 200  # distinct clocks looked at per waiting question
+CLOCKS_LIMIT = 2000  # possible answerers looked at per language and topics
 
 
 @dataclass(frozen=True)
@@ -83,23 +82,35 @@ def account_names(*, session: Session, ids: Iterable[int | None]) -> dict[int, s
                                 .where(ConsoleAccount.id.in_(wanted))).all())
 
 
-def resource_people(*, session: Session, langs: Iterable[str],
+def resource_people(*, session: Session, langs: Iterable[str], topics: Iterable[str] = (),
                     limit: int = PEOPLE_LIMIT) -> list[Person]:
-    """Experts who may be asked and read one of the languages, by name (found through
-    member_offer, so an expert offering no topic is not listed)."""
-    langs = sorted(set(langs))
+    """Experts who may be asked and read one of the languages: those offering one of
+    the topics first, then the others, each by name (at most `limit`). Found through
+    member_offer (an expert offering no topic at all is not listed); where thousands
+    fit, the first few hundred enrolled are the ones considered."""
+    langs, topics = sorted(set(langs)), [t for t in topics if t in TOPICS]
     if not langs:
         return []
-    offering = (select(O.member_id).where(O.topic.in_(TOPICS), O.lang.in_(langs),
-                                          O.role == RESOURCE_ROLE, O.onboarded.is_(True))
-                .distinct().scalar_subquery())
-    rows = session.exec(select(Member).where(Member.id.in_(offering),
-                                             Member.blocked_at.is_(None),
-                                             Member.erased_at.is_(None))
-                        .order_by(Member.name, Member.id).limit(limit)).all()
+    first = _experts(session, langs, topics, limit) if topics else []
+    rest = _experts(session, langs, TOPICS, limit + len(first))
+    chosen = {m.id: m for m in [*first, *rest]}
     return [Person(m.id, m.name or f"#{m.id}", m.country,
                    tuple(dict.fromkeys([m.language, *(m.languages or [])])),
-                   tuple(m.topics_offered or [])) for m in rows]
+                   tuple(m.topics_offered or [])) for m in list(chosen.values())[:limit]]
+
+
+def _experts(session: Session, langs: list[str], topics, limit: int) -> list[Member]:
+    # Driven from member_offer's key (topic, lang): only the rows of these topics and
+    # languages are read, never the member table as a whole. ("+ 0": else SQLite makes
+    # the ids distinct by walking the whole table in member_id order, as in
+    # services/routing/candidates.py.)
+    offering = (select((O.member_id + 0).label("member_id"))
+                .where(O.topic.in_(list(topics)), O.lang.in_(langs),
+                       O.role == RESOURCE_ROLE, O.onboarded.is_(True))
+                .distinct().order_by("member_id").limit(limit * 4).subquery())
+    return list(session.exec(select(Member).join(offering, offering.c.member_id == Member.id)
+                             .where(Member.blocked_at.is_(None), Member.erased_at.is_(None))
+                             .order_by(Member.name, Member.id).limit(limit)))
 
 
 def for_question(people: list[Person], question: Question, bridge: str = "en") -> list[Person]:
@@ -114,28 +125,41 @@ def for_question(people: list[Person], question: Question, bridge: str = "en") -
 def quiet_ends(*, session: Session, questions: Iterable[Question],
                now: datetime) -> dict[int, datetime | None]:
     """Per waiting question: when the first person who may answer it (offering one of
-    its topics, reading its language or English, not asked before) ends their quiet
-    hours; `now` when one is reachable already (the next sweep sends it), None when
-    nobody is known."""
+    its topics, reading its language or English, not the asker, not asked before) ends
+    their quiet hours; `now` when one is reachable already (the next sweep sends it),
+    None when nobody is known. One query per language and topics on the page."""
+    questions = list(questions)
+    asked: dict[int, set[int]] = {}
+    for question_id, member_id in session.execute(
+            select(QuestionRoute.question_id, QuestionRoute.member_id)
+            .where(QuestionRoute.question_id.in_([q.id for q in questions]))).all():
+        asked.setdefault(question_id, set()).add(member_id)
+    clocks: dict[tuple, list] = {}
     ends: dict[int, datetime | None] = {}
     for question in questions:
-        ends[question.id] = _first_awake(session, question, now)
+        key = (question.lang, tuple(sorted(t for t in question.topics or [] if t in TOPICS)))
+        if key not in clocks:
+            clocks[key] = _clocks(session, *key)
+        skip = asked.get(question.id, set()) | {question.member_id}
+        ends[question.id] = _first_awake([c for c in clocks[key] if c[0] not in skip], now)
     return ends
 
 
-def _first_awake(session: Session, question: Question, now: datetime) -> datetime | None:
-    topics = [t for t in question.topics or [] if t in TOPICS]
+def _clocks(session: Session, lang: str, topics: tuple[str, ...]) -> list:
+    """(member, timezone, quiet start, quiet end) of people offering the topics in the
+    language or English."""
     if not topics:
-        return None
-    asked = select(QuestionRoute.member_id).where(QuestionRoute.question_id == question.id)
-    clocks = session.execute(
-        select(O.timezone, O.quiet_start, O.quiet_end)
-        .where(O.topic.in_(topics), O.lang.in_(sorted({question.lang, "en"})),
-               O.onboarded.is_(True), O.role.in_(ANSWERER_ROLES),
-               O.member_id != question.member_id, O.member_id.not_in(asked))
-        .distinct().limit(ZONES_LIMIT)).all()
+        return []
+    return list(session.execute(
+        select(O.member_id, O.timezone, O.quiet_start, O.quiet_end)
+        .where(O.topic.in_(topics), O.lang.in_(sorted({lang, "en"})),
+               O.onboarded.is_(True), O.role.in_(ANSWERER_ROLES))
+        .distinct().limit(CLOCKS_LIMIT)).all())
+
+
+def _first_awake(clocks: list, now: datetime) -> datetime | None:
     times = []
-    for timezone, start, end in clocks:
+    for _, timezone, start, end in clocks:
         found = zone(timezone)
         if found is None or reachable(timezone, start, end, now):
             return now

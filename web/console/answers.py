@@ -69,9 +69,7 @@ def make_router(console: Console) -> APIRouter:
             values = _writers(session, answered)
             values.update(context(session, shown, max(asked, answered, key=len),
                                   "/queues/translations"),
-                          questions=asked, answers=answered,
-                          totals=(queues.count(session, to_english),
-                                  queues.count(session, to_asker)))
+                          questions=asked, answers=answered)
         return console.render(request, current, "console/questions/translations.html",
                               values)
 

@@ -17,8 +17,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot import moderated
 from content.models import utcnow
-from services import queue_facts, queues
-from web.console.core import Console, Current
+from services import questions, queue_facts, queues
+from web.console.core import Console, Current, NotFound, is_htmx
 from web.console.queue_pages import (
     LIMIT,
     Listing,
@@ -67,9 +67,29 @@ def make_router(console: Console) -> APIRouter:
             rows = queues.page(session, queues.escalated(current.principal, shown.filters),
                                offset=shown.offset, limit=LIMIT)
             values = _facts(session, rows)
-            values["people"] = _people(session, [q for q, _ in rows])
             values.update(context(session, shown, rows, "/queues/escalated"))
         return console.render(request, current, "console/questions/escalated.html", values)
+
+    @router.get("/queues/escalated/{question_id}/assign", response_class=HTMLResponse)
+    def assign_form(request: Request, question_id: int, current: Current = actor,
+                    lang: str | None = None, country: str | None = None,
+                    org: str | None = None, offset: str | None = None) -> HTMLResponse:
+        """The resource people who can read the question, to choose one (htmx loads the
+        form into the question's item; without it, this is a page of its own)."""
+        shown = listing(lang, country, org, offset)
+        with console.db() as session:
+            try:
+                question = moderated.question_in_scope(session, current.principal,
+                                                       question_id)
+            except questions.NotFound:
+                raise NotFound() from None
+            langs = [question.lang, *(["en"] if question.text_en else [])]
+            people = queue_facts.for_question(queue_facts.resource_people(
+                session=session, langs=langs, topics=question.topics or []), question)
+            values = {"question": question, "people": people, "listing": shown,
+                      "back": shown.url("/queues/escalated")}
+        template = "_assign_form.html" if is_htmx(request) else "assign.html"
+        return console.render(request, current, f"console/questions/{template}", values)
 
     @router.get("/queues/waiting", response_class=HTMLResponse)
     def waiting(request: Request, current: Current = reader, lang: str | None = None,
@@ -148,17 +168,3 @@ def _facts(session, rows) -> dict:
     return {"rows": rows,
             "routed": queue_facts.routes_per_question(session=session, question_ids=ids),
             "answered": queue_facts.answers_per_question(session=session, question_ids=ids)}
-
-
-def _people(session, questions) -> dict[int, list[queue_facts.Person]]:
-    """Per question, the resource people who can read it (or its English text): one
-    query per language on the page, not one per question."""
-    found: dict[tuple[str, bool], list[queue_facts.Person]] = {}
-    people = {}
-    for question in questions:
-        key = (question.lang, bool(question.text_en))
-        if key not in found:
-            langs = [question.lang, *(["en"] if question.text_en else [])]
-            found[key] = queue_facts.resource_people(session=session, langs=langs)
-        people[question.id] = queue_facts.for_question(found[key], question)
-    return people

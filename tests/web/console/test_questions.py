@@ -115,8 +115,12 @@ def test_assigned_to_a_resource_person_who_answers_by_code(services, client_as):
     member, question_id = escalated_khmer(services)
     person = expert(services, "telegram", trusted=True, languages=["km"])
     moderator = client_as("moderator")
-    page = moderator.get(ESCALATED).text
+    assert f"{ESCALATED}/{question_id}/assign" in moderator.get(ESCALATED).text
+    page = moderator.get(f"{ESCALATED}/{question_id}/assign").text  # the page without JS
     assert f'<option value="{person.member().id}">Aminah · MY · en, km · fisheries' in page
+    fragment = moderator.get(f"{ESCALATED}/{question_id}/assign",
+                             headers={"HX-Request": "true"}).text  # htmx loads it inline
+    assert fragment.lstrip().startswith("<form") and "<nav" not in fragment
     response = act(moderator, ESCALATED, f"{ESCALATED}/{question_id}/assign",
                    member_id=str(person.member().id))
     assert response.headers["location"] == f"{ESCALATED}?ok=assigned"

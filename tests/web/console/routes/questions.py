@@ -102,6 +102,7 @@ ROWS = [
     # Console actions: post/redirect/get back to the queue.
     row("POST", "/admin/queues/escalated/{question_id}/answer", **ACTED, setup=escalated,
         form={"text": "ហាលត្រីលើរានខ្ពស់"}),
+    row("GET", "/admin/queues/escalated/{question_id}/assign", **STAFF, setup=escalated),
     row("POST", "/admin/queues/escalated/{question_id}/assign", **ACTED, setup=escalated,
         form={"member_id": "{member_id}"}),
     row("POST", "/admin/queues/escalated/{question_id}/route", **ACTED, setup=escalated),
