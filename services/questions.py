@@ -159,11 +159,10 @@ def promote(*, session: Session, answer_id: int, lang: str | None = None,
             answer: str | None = None, named: bool | None = None) -> Faq:
     """Makes a member's answer an FAQ pair of a practice in one language (by default
     the asker's, with the asker's question and the text they received). The practice is
-    the question's own, or else the best search hit. The caller reindexes the practice.
-
-    The pair carries the answerer's name only where they agreed (for this answer or in
-    general); `named` True insists on it (Conflict without their agreement), False
-    leaves the name out, None names them where they agreed."""
+    the question's own, or else the best search hit. The caller reindexes the practice."""
+    # The pair carries the answerer's name only where they agreed (for this answer or in
+    # general): `named` True insists on it (Conflict without their agreement), False
+    # leaves the name out, None names them where they agreed.
     row = session.get(Answer, answer_id)
     if row is None:
         raise NotFound(f"no answer {answer_id}")

@@ -84,10 +84,9 @@ def account_names(*, session: Session, ids: Iterable[int | None]) -> dict[int, s
 
 def resource_people(*, session: Session, langs: Iterable[str], topics: Iterable[str] = (),
                     limit: int = PEOPLE_LIMIT) -> list[Person]:
-    """Experts who may be asked and read one of the languages: those offering one of
-    the topics first, then the others, each by name (at most `limit`). Found through
-    member_offer (an expert offering no topic at all is not listed); where thousands
-    fit, the first few hundred enrolled are the ones considered."""
+    """Experts who may be asked and read a language, those offering the topics first."""
+    # By name, at most `limit`; found through member_offer (an expert offering no topic
+    # is not listed); where thousands fit, the first few hundred enrolled are considered.
     langs, topics = sorted(set(langs)), [t for t in topics if t in TOPICS]
     if not langs:
         return []
@@ -114,8 +113,7 @@ def _experts(session: Session, langs: list[str], topics, limit: int) -> list[Mem
 
 
 def for_question(people: list[Person], question: Question, bridge: str = "en") -> list[Person]:
-    """The people who can read the question (or its English text), those offering one
-    of its topics first."""
+    """The people who read the question (or its English text), its topics' first."""
     langs = {question.lang} | ({bridge} if question.text_en else set())
     fit = [p for p in people if langs.intersection(p.languages)]
     topics = set(question.topics or [])
@@ -124,10 +122,10 @@ def for_question(people: list[Person], question: Question, bridge: str = "en") -
 
 def quiet_ends(*, session: Session, questions: Iterable[Question],
                now: datetime) -> dict[int, datetime | None]:
-    """Per waiting question: when the first person who may answer it (offering one of
-    its topics, reading its language or English, not the asker, not asked before) ends
-    their quiet hours; `now` when one is reachable already (the next sweep sends it),
-    None when nobody is known. One query per language and topics on the page."""
+    """Per waiting question, when its first possible answerer's quiet hours end."""
+    # Possible answerers offer one of its topics, read its language or English, and are
+    # neither the asker nor asked before. `now`: one is reachable already (the next
+    # sweep sends it); None: nobody is known. One query per language and topics.
     questions = list(questions)
     asked: dict[int, set[int]] = {}
     for question_id, member_id in session.execute(

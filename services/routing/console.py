@@ -64,8 +64,8 @@ def is_resource_person(member: Member | None) -> bool:
 
 def assign(*, session: Session, question_id: int, member_id: int, now: datetime,
            rng: random.Random | None = None) -> QuestionRoute:
-    """Sends the question to a resource person the moderator chose, with a fresh reply
-    code; it leaves the escalated queue and escalates again if nobody answers."""
+    """Sends the question to a resource person the moderator chose, with a fresh code."""
+    # It leaves the escalated queue, and escalates again if nobody answers in time.
     question = pending_question(session, question_id)
     person = session.get(Member, member_id)
     if not is_resource_person(person) or person.id == question.member_id:
@@ -87,8 +87,8 @@ def assign(*, session: Session, question_id: int, member_id: int, now: datetime,
 
 
 def open_for_routing(*, session: Session, question_id: int) -> Question:
-    """Takes the question out of the escalated queue, open, so that routing may send it
-    to people not asked yet (those asked before keep their codes: a late answer counts)."""
+    """Opens the question, out of the escalated queue, for routing to people not asked."""
+    # Those asked before keep their codes: a late answer still counts.
     question = pending_question(session, question_id)
     question.status, question.escalated_at = "open", None
     session.add(question)
@@ -116,8 +116,9 @@ def close(*, session: Session, question_id: int, now: datetime) -> Question:
 
 
 def approve_edited(*, session: Session, answer_id: int, text: str) -> tuple[Answer, dict]:
-    """Changes the text the asker will get (and, when the answer is written in the
-    asker's language, the answer itself) before approving it; (answer, the texts before)."""
+    """Approves the answer with the moderator's text; (the answer, its texts before)."""
+    # The asker gets the new text; an answer written in the asker's language is itself
+    # replaced (the audit row keeps the texts before).
     answer = get_answer(session, answer_id)
     question = session.get(Question, answer.question_id)
     if question.status == "closed":
@@ -147,8 +148,7 @@ def reject(*, session: Session, answer_id: int, reason: str | None) -> Answer:
 
 
 def attribution_of(answer: Answer, member: Member | None) -> str | None:
-    """named | anonymous as the answerer said, for this answer or in general; None:
-    unknown (never asked, or no answer yet)."""
+    """named | anonymous as the writer said for this answer or in general; None: unknown."""
     return answer.attribution or (member.attribution if member is not None else None)
 
 

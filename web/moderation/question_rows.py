@@ -103,7 +103,8 @@ def waiting(session: Session, principal: Principal, filters: queues.Filters,
 def people(session: Session, question: Question) -> list[dict]:
     """The resource people a moderator may assign the question to."""
     langs = [question.lang] + (["en"] if question.text_en else [])
-    found = queue_facts.resource_people(session=session, langs=langs)
+    found = queue_facts.resource_people(session=session, langs=langs,
+                                        topics=question.topics or [])
     return [{"id": p.id, "name": p.name, "country": p.country, "languages": list(p.languages),
              "topics": list(p.topics)} for p in queue_facts.for_question(found, question)]
 
