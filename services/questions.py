@@ -156,10 +156,13 @@ def _credit(session: Session, faq: Faq) -> Credit | None:
 
 def promote(*, session: Session, answer_id: int, lang: str | None = None,
             practice: str | None = None, question: str | None = None,
-            answer: str | None = None) -> Faq:
+            answer: str | None = None, named: bool | None = None) -> Faq:
     """Makes a member's answer an FAQ pair of a practice in one language (by default
     the asker's, with the asker's question and the text they received). The practice is
     the question's own, or else the best search hit. The caller reindexes the practice."""
+    # The pair carries the answerer's name only where they agreed (for this answer or in
+    # general): `named` True insists on it (Conflict without their agreement), False
+    # leaves the name out, None names them where they agreed.
     row = session.get(Answer, answer_id)
     if row is None:
         raise NotFound(f"no answer {answer_id}")
@@ -175,7 +178,11 @@ def promote(*, session: Session, answer_id: int, lang: str | None = None,
         raise Conflict(f"no question or answer text in {lang}: give them")
     target = _practice(session, asked, practice)
     member = session.get(Member, row.member_id) if row.member_id else None
-    named = row.attribution == "named" and member is not None and member.name
+    agreed = member is not None and bool(member.name) \
+        and (row.attribution or member.attribution) == "named"
+    if named and not agreed:
+        raise Conflict(f"the answerer of {answer_id} did not agree to be named")
+    named = agreed if named is None else named
     last = session.exec(select(Faq.position).where(Faq.practice_id == target.id,
                                                    Faq.lang == lang)
                         .order_by(Faq.position.desc())).first()

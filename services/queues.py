@@ -12,6 +12,8 @@ navigation counts it, so a page and its count can never disagree. Queues:
 - drafts: practices documented by members (SHARE), in review;
 - faq: answers askers found helpful, not in the FAQ yet;
 - waiting: questions held back by their answerers' quiet hours.
+
+Queues of answers leave out those whose question a moderator closed.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ def answers(principal: Principal, filters: Filters, *conditions) -> Select:
     query = (select(Answer, Question, asker)
              .join(Question, Question.id == Answer.question_id)
              .join(asker, asker.id == Question.member_id)
-             .where(*conditions, question_scope(principal, asker))
+             .where(*conditions, Question.status != "closed",
+                    question_scope(principal, asker))
              .order_by(Answer.id))
     return _asker_filters(query, filters, asker)
 
@@ -155,6 +158,28 @@ def drafts(principal: Principal, filters: Filters = Filters()) -> Select:
         query = query.where(exists().where(contributor.id == Practice.contributor_id,
                                            contributor.language == filters.lang))
     return query
+
+
+def one_question(session: Session, principal: Principal,
+                 question_id: int) -> tuple[Question, Member] | None:
+    """The question and its asker, if the account may see it."""
+    return session.exec(questions(principal, Filters(), Question.id == question_id)).first()
+
+
+def one_answer(session: Session, principal: Principal,
+               answer_id: int) -> tuple[Answer, Question, Member] | None:
+    """The answer, its question and the asker, if the account may see the question."""
+    asker = aliased(Member)
+    return session.exec(select(Answer, Question, asker)
+                        .join(Question, Question.id == Answer.question_id)
+                        .join(asker, asker.id == Question.member_id)
+                        .where(Answer.id == answer_id,
+                               question_scope(principal, asker))).first()
+
+
+def page(session: Session, query: Select, *, offset: int = 0, limit: int = 50) -> list:
+    """One page of a queue's rows."""
+    return list(session.exec(query.offset(max(0, offset)).limit(limit)).all())
 
 
 BUILDERS = {"escalated": escalated, "held": held,

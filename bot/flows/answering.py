@@ -52,12 +52,20 @@ def route_and_tell(session: Session, question_id: int,
                    now: datetime) -> tuple[Reply, list[Notice]]:
     """Routes the question: what to tell the asker, honestly, and the notices that ask
     the answerers (none yet when the question waits for its English text)."""
+    result, notices = route_with_notices(session, question_id, now)
+    return _told(session.get(Question, question_id), result), notices
+
+
+def route_with_notices(session: Session, question_id: int,
+                       now: datetime) -> tuple[routing.RouteResult, list[Notice]]:
+    """Routes the question: what routing did, and the notices that ask the answerers
+    (none yet when the question waits for its English text)."""
     result = routing.route(session=session, question_id=question_id, now=now)
     question = session.get(Question, question_id)
     waits = result.needs_translation and not (question and question.text_en)
     routes = [(r.member_id, r.code) for r in result.routes]
     notices = [] if waits else question_notices(session, question, routes, result.topics)
-    return _told(question, result), notices
+    return result, notices
 
 
 def _told(question: Question | None, result: routing.RouteResult) -> Reply:
@@ -184,6 +192,8 @@ def relay_answer(session: Session, answer_id: int, now: datetime) -> list[Notice
     if answer is None or answer.status != "approved" or not answer.text_for_asker:
         return []
     question = session.get(Question, answer.question_id)
+    if question.status == "closed":  # a moderator closed it and told the asker
+        return []
     answers.mark_relayed(session=session, answer=answer, now=now)
     quoted = question.text if len(question.text) <= EXCERPT \
         else question.text[:EXCERPT].rstrip() + "..."

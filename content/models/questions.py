@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
-from content.models.base import created_field
+from content.models.base import created_field, json_field
 
 
 class Question(SQLModel, table=True):
@@ -34,6 +34,8 @@ class Question(SQLModel, table=True):
     helpful: bool | None = None
     rated_at: datetime | None = None
     closed_at: datetime | None = None  # closed by a moderator (status closed)
+    # The topics routing used (given, the practice's, or inferred), shown to moderators.
+    topics: list[str] = json_field()
     created_at: datetime = created_field()
 
 

@@ -158,6 +158,11 @@ def upgrade() -> None:
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.add_column(sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
 
+    # The topics routing used, for the console's queues.
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('topics', sa.JSON(), nullable=False,
+                                      server_default=sa.text("'[]'")))
+
     _member_drafts_to_their_organisation()
     _console_identities_to_accounts()
 
@@ -193,6 +198,9 @@ def _console_identities_to_accounts() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.drop_column('topics')
+
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.drop_column('closed_at')
 

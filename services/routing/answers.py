@@ -91,6 +91,8 @@ def approve(*, session: Session, answer_id: int, text_for_asker: str | None = No
     answer = get_answer(session, answer_id)
     if answer.status not in ("held", "approved"):
         raise Conflict(f"answer {answer_id} is {answer.status}")
+    if session.get(Question, answer.question_id).status == "closed":
+        raise Conflict(f"question {answer.question_id} is closed")
     answer.status = "approved"
     if text_for_asker:
         answer.text_for_asker = text_for_asker.strip()
@@ -125,6 +127,8 @@ def translate_answer(*, session: Session, answer_id: int, text: str) -> Answer:
     answer = get_answer(session, answer_id)
     if answer.status in ("rejected", "relayed"):
         raise Conflict(f"answer {answer_id} is {answer.status}")
+    if not text.strip():
+        raise Conflict("the translation is empty")
     answer.text_for_asker = text.strip()
     session.add(answer)
     session.flush()
@@ -136,6 +140,8 @@ def translate_question(*, session: Session, question_id: int, text: str) -> Ques
     question = session.get(Question, question_id)
     if question is None:
         raise NotFound(f"no question {question_id}")
+    if not text.strip():
+        raise Conflict("the translation is empty")
     question.text_en = text.strip()
     session.add(question)
     session.flush()

@@ -111,6 +111,8 @@ def route(*, session: Session, question_id: int, now: datetime,
         source = "inferred from the search hits"
     if not result.topics:
         return _for_moderators(question, now, result, "no topic found for the question")
+    question.topics = list(result.topics)  # shown in the moderators' queues
+    session.add(question)
     result.reasons.append(f"topics ({source}): {', '.join(result.topics)}")
     needed = max(0, min(max_answerers, MAX_ANSWERERS))
     chosen, exist = _pick(session, question, result.topics, question.lang, now, needed)

@@ -15,21 +15,24 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web.console import (
     accounts,
+    answers,
     auth,
     drafts,
+    faq,
     home,
     organisations,
     practice_editor,
     practice_versions,
     practices,
+    questions,
     sms,
     texts,
 )
 from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound, is_htmx
 from web.console.headers import SecurityHeaders
 
-AREAS = (auth, home, practices, practice_editor, practice_versions, sms, drafts, texts,
-         accounts, organisations)
+AREAS = (auth, home, questions, answers, faq, practices, practice_editor, practice_versions,
+         sms, drafts, texts, accounts, organisations)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:

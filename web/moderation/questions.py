@@ -1,58 +1,89 @@
-"""Questions and answers: held answers, the translation queue (both directions),
-escalated questions, and promotion of helpful answers to the FAQ.
+"""Questions and answers: the queues (held answers, translations both ways, escalated
+questions, questions waiting for quiet hours, FAQ candidates) and what moderators do
+with them: answer, assign, route again or close a question; approve (with an edit),
+hold, reject (with a reason), translate, promote an answer, ask its writer about
+attribution.
 
-Every action is written to the audit log, and whatever it lets out (an answer to its
-asker, a translated question to its answerers) is queued to the outbox in the same
-transaction. Responses carry ids, languages, countries and texts: never phone numbers,
-chat ids or usernames.
+Lists are the account's scope (services.queues, filtered by `lang`, `country`, `org`);
+acting on a question outside it is 404. The actions are bot/moderated.py's, the same
+the console's pages call: every one is written to the audit log, and whatever it lets
+out (an answer to its asker, a question to a resource person, a message about a closed
+question) is queued to the outbox in the same transaction. Responses carry ids,
+languages, countries and texts: never phone numbers, chat ids or usernames.
 
 No `from __future__ import annotations` here: FastAPI reads the route signatures, whose
 moderator dependency is local to make_router.
 """
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, HTTPException
+from fastapi import APIRouter, Body, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from bot import notify
-from bot.flows import answering
+from bot import moderated
 from content.db import session_scope
 from content.languages import LANGUAGE_CODES
-from content.models import Answer, Member, Question, utcnow
-from services import questions, routing, search
+from content.models import utcnow
+from services import questions, queues
 from services.access import Principal
 from services.audit import record
-from services.routing import answers
-from services.routing.queue import QUEUE_LIMIT
 from web.moderation import auth
+from web.moderation.question_rows import QueueFilters, candidates, people, queue, waiting
 
 TEXT_MAX = 4000
 LANG_PATTERN = "^(" + "|".join(LANGUAGE_CODES) + ")$"
 
 
 class Approval(BaseModel):
-    """An approval, with the text for the asker when it had to be translated."""
+    """An approval, with the text for the asker: a translation, or the moderator's edit
+    of an answer in the asker's language (`text` is the same field, shorter)."""
 
     text_for_asker: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
+    text: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
 
 
 class Translation(BaseModel):
-    """A moderator's translation."""
+    """A moderator's translation, or a moderator's own answer."""
 
     text: str = Field(min_length=1, max_length=TEXT_MAX)
 
 
+class Assignment(BaseModel):
+    """The resource person (a member id) who gets the question."""
+
+    member_id: int
+
+
+class Closing(BaseModel):
+    """The message the asker gets with the question closed."""
+
+    message: str = Field(min_length=1, max_length=1000)
+
+
+class Rejection(BaseModel):
+    """Why the answer is not sent on (told to its writer)."""
+
+    reason: str | None = Field(default=None, max_length=1000)
+
+
 class Promotion(BaseModel):
     """Where a helpful answer goes in the store; all optional but the defaults must work
-    (the asker's language and words, the question's practice or the best search hit)."""
+    (the asker's language and words, the question's practice or the best search hit).
+    `attribution`: named (only where the writer agreed), anonymous, or as they agreed."""
 
     practice: str | None = Field(default=None, max_length=80)
     question: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
     answer: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
     lang: str | None = Field(default=None, pattern=LANG_PATTERN)
+    attribution: Literal["named", "anonymous"] | None = None
+
+
+def works_on(who: Principal, name: str) -> None:
+    """403 unless the account works on the queue (translators: the translations only)."""
+    if name not in queues.visible(who):
+        raise HTTPException(403, f"the {who.role} role works on the translation queue only")
 
 
 def make_router(services) -> APIRouter:
@@ -61,111 +92,131 @@ def make_router(services) -> APIRouter:
     moderator = Annotated[Principal, Depends(auth.require(services, "questions.act"))]
     translator = Annotated[Principal, Depends(auth.require(services, "translations.act"))]
     curator = Annotated[Principal, Depends(auth.require(services, "faq.act"))]
-    reader = [Depends(auth.require(services, "queues.read"))]
+    reader = Annotated[Principal, Depends(auth.require(services, "queues.read"))]
 
     def act(who: Principal, action: str, target: str, target_id: int,
-            change: Callable[[Session], tuple[dict, list]]) -> dict:
+            change: Callable[[Session], moderated.Done]) -> dict:
         """Runs a change, sends its notices and writes the audit row, in one transaction."""
         now = utcnow()
         with session_scope(services.db) as session:
             try:
-                shown, notices = change(session)
+                done = change(session)
             except questions.NotFound as exc:
                 raise HTTPException(404, str(exc)) from exc
             except questions.Conflict as exc:
                 raise HTTPException(409, str(exc)) from exc
-            sent = sum(bool(notify.deliver(session, services.catalog, n, now=now))
-                       for n in notices)
+            sent = moderated.deliver(session, services.catalog, done, now=now)
             record(session=session, actor=who, action=action, target_type=target,
-                   target_id=target_id, **shown, messages_sent=sent)
-        return {**shown, "messages_sent": sent}
+                   target_id=target_id, **done.shown, messages_sent=sent)
+        return {**done.shown, "messages_sent": sent}
 
-    @router.get("/questions/queue", dependencies=reader)
-    def queue() -> dict:
+    @router.get("/questions/queue")
+    def question_queue(who: reader, filters: Annotated[QueueFilters, Query()]) -> dict:
         """Held answers, questions and answers to translate, escalated questions."""
         with Session(services.db) as session:
-            return routing.moderator_queue(session=session)
+            return queue(session, who, filters.of())
 
-    @router.get("/answers/candidates", dependencies=reader)
-    def candidates() -> list[dict]:
-        """Answers askers found helpful that are not in the FAQ yet."""
+    @router.get("/questions/waiting")
+    def waiting_questions(who: reader, filters: Annotated[QueueFilters, Query()]) -> list:
+        """Questions waiting for their answerers' quiet hours to end, and until when."""
+        works_on(who, "waiting")
         with Session(services.db) as session:
-            return _candidates(session)
+            return waiting(session, who, filters.of(), utcnow())
+
+    @router.get("/questions/{question_id}/resource-people")
+    def resource_people(question_id: int, who: moderator) -> list:
+        """Resource people who read the question (or its English text)."""
+        with Session(services.db) as session:
+            try:
+                question = moderated.question_in_scope(session, who, question_id)
+            except questions.NotFound as exc:
+                raise HTTPException(404, str(exc)) from exc
+            return people(session, question)
+
+    @router.get("/answers/candidates")
+    def faq_candidates(who: reader, filters: Annotated[QueueFilters, Query()]) -> list:
+        """Answers askers found helpful that are not in the FAQ yet."""
+        works_on(who, "faq")
+        with Session(services.db) as session:
+            return candidates(session, who, filters.of())
+
+    @router.post("/questions/{question_id}/answer")
+    def answer(question_id: int, body: Translation, who: moderator) -> dict:
+        """The moderator's own answer: the asker gets it and rates it."""
+        return act(who, "question.answer", "question", question_id, lambda s: moderated.answer(
+            s, who, question_id=question_id, text=body.text, now=utcnow()))
+
+    @router.post("/questions/{question_id}/assign")
+    def assign(question_id: int, body: Assignment, who: moderator) -> dict:
+        """A resource person gets the question with a reply code."""
+        return act(who, "question.assign", "question", question_id, lambda s: moderated.assign(
+            s, who, question_id=question_id, member_id=body.member_id, now=utcnow()))
+
+    @router.post("/questions/{question_id}/route")
+    def route(question_id: int, who: moderator) -> dict:
+        """Routes the question again to people not asked yet; `outcome` says what came
+        of it (routed, translation, quiet, nobody)."""
+        return act(who, "question.route", "question", question_id,
+                   lambda s: moderated.route_again(s, who, question_id=question_id,
+                                                   now=utcnow()))
+
+    @router.post("/questions/{question_id}/close")
+    def close(question_id: int, body: Closing, who: moderator) -> dict:
+        """Closes the question; the asker gets the message."""
+        return act(who, "question.close", "question", question_id, lambda s: moderated.close(
+            s, who, question_id=question_id, message=body.message, now=utcnow()))
 
     @router.post("/answers/{answer_id}/approve")
     def approve(answer_id: int, who: moderator,
                 body: Annotated[Approval | None, Body()] = None) -> dict:
         """Lets the answer go to the asker (now, if it is in the asker's language)."""
-        text = body.text_for_asker if body else None
-        return act(who, "answer.approve", "answer", answer_id, lambda s: _relayed(
-            s, answers.approve(session=s, answer_id=answer_id, text_for_asker=text)))
+        text = (body.text or body.text_for_asker) if body else None
+        return act(who, "answer.approve", "answer", answer_id, lambda s: moderated.approve(
+            s, who, answer_id=answer_id, text=text, now=utcnow()))
 
     @router.post("/answers/{answer_id}/hold")
     def hold(answer_id: int, who: moderator) -> dict:
         """Stops an approved answer that has not gone out."""
-        return act(who, "answer.hold", "answer", answer_id, lambda s: (
-            _shown(answers.hold(session=s, answer_id=answer_id)), []))
+        return act(who, "answer.hold", "answer", answer_id,
+                   lambda s: moderated.hold(s, who, answer_id=answer_id))
 
     @router.post("/answers/{answer_id}/reject")
-    def reject(answer_id: int, who: moderator) -> dict:
-        """The answer never goes to the asker."""
-        return act(who, "answer.reject", "answer", answer_id, lambda s: (
-            _shown(answers.reject(session=s, answer_id=answer_id)), []))
+    def reject(answer_id: int, who: moderator,
+               body: Annotated[Rejection | None, Body()] = None) -> dict:
+        """The answer never goes to the asker; its writer is told why."""
+        reason = body.reason if body else None
+        return act(who, "answer.reject", "answer", answer_id, lambda s: moderated.reject(
+            s, who, answer_id=answer_id, reason=reason))
 
     @router.post("/answers/{answer_id}/translation")
     def translate_answer(answer_id: int, body: Translation, who: translator) -> dict:
         """The answer in the asker's language; relayed if it is approved."""
-        return act(who, "answer.translate", "answer", answer_id, lambda s: _relayed(
-            s, answers.translate_answer(session=s, answer_id=answer_id, text=body.text)))
+        return act(who, "answer.translate", "answer", answer_id,
+                   lambda s: moderated.translate_answer(s, who, answer_id=answer_id,
+                                                        text=body.text, now=utcnow()))
 
     @router.post("/questions/{question_id}/translation")
     def translate_question(question_id: int, body: Translation, who: translator) -> dict:
         """The question in English; its waiting answerers get it now."""
-        def change(session: Session) -> tuple[dict, list]:
-            question = answers.translate_question(session=session, question_id=question_id,
-                                                  text=body.text)
-            return ({"id": question.id, "lang": question.lang, "text_en": question.text_en},
-                    answering.waiting_notices(session, question.id))
-        return act(who, "question.translate", "question", question_id, change)
+        return act(who, "question.translate", "question", question_id,
+                   lambda s: moderated.translate_question(s, who, question_id=question_id,
+                                                          text=body.text))
 
     @router.post("/answers/{answer_id}/promote")
     def promote(answer_id: int, who: curator,
                 body: Annotated[Promotion | None, Body()] = None) -> dict:
         """Makes the answer an FAQ pair of a practice; the next asker gets it."""
         body = body or Promotion()
+        named = None if body.attribution is None else body.attribution == "named"
+        return act(who, "answer.promote", "answer", answer_id, lambda s: moderated.promote(
+            s, who, answer_id=answer_id, named=named, practice=body.practice,
+            lang=body.lang, question=body.question, answer_text=body.answer))
 
-        def change(session: Session) -> tuple[dict, list]:
-            faq = questions.promote(session=session, answer_id=answer_id, lang=body.lang,
-                                    practice=body.practice, question=body.question,
-                                    answer=body.answer)
-            search.reindex(session=session, practice_ids=[faq.practice_id])
-            return {"id": answer_id, "faq_id": faq.id, "practice_id": faq.practice_id,
-                    "lang": faq.lang, "question": faq.question, "answer": faq.answer,
-                    "attribution": faq.attribution}, []
-        return act(who, "answer.promote", "answer", answer_id, change)
+    @router.post("/answers/{answer_id}/ask-attribution")
+    def ask_attribution(answer_id: int, who: curator) -> dict:
+        """Asks the answer's writer whether it may carry their name."""
+        return act(who, "answer.ask_attribution", "answer", answer_id,
+                   lambda s: moderated.ask_attribution(s, who, answer_id=answer_id,
+                                                       now=utcnow()))
 
     return router
-
-
-def _relayed(session: Session, answer: Answer) -> tuple[dict, list]:
-    notices = answering.relay_answer(session, answer.id, utcnow())
-    return _shown(answer), notices
-
-
-def _shown(answer: Answer) -> dict:
-    return {"id": answer.id, "question_id": answer.question_id, "status": answer.status,
-            "lang": answer.lang, "text_for_asker": answer.text_for_asker}
-
-
-def _candidates(session: Session) -> list[dict]:
-    rows = session.exec(select(Answer, Question, Member.country)
-                        .join(Question, Question.id == Answer.question_id)
-                        .outerjoin(Member, Member.id == Answer.member_id)
-                        .where(Answer.faq_candidate.is_(True),
-                               Answer.promoted_faq_id.is_(None))
-                        .order_by(Answer.id).limit(QUEUE_LIMIT)).all()
-    return [{"id": a.id, "question_id": q.id, "question_lang": q.lang,
-             "question_text": q.text, "question_text_en": q.text_en, "lang": a.lang,
-             "text": a.text, "text_for_asker": a.text_for_asker,
-             "attribution": a.attribution or "anonymous", "answerer_country": country}
-            for a, q, country in rows]

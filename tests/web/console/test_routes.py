@@ -56,13 +56,23 @@ def test_the_route_answers_as_the_table_says(row: Row, who: str, services, world
     if row.api:
         headers = {} if who == "anonymous" else {
             "Authorization": f"Bearer {world.tokens[who]}"}
-        response = client.request(row.method, path, json=row.json, headers=headers)
+        response = client.request(row.method, path, json=_filled(row.json, params),
+                                  headers=headers)
     elif row.method == "GET":
         response = client.get(path)
     else:
-        form = dict(row.form or {})
+        form = dict(_filled(row.form, params) or {})
         if who != "anonymous":
             form["csrf_token"] = _csrf(services, client)
         response = client.request(row.method, path, data=form)
     assert response.status_code == row.expect[who], (
         f"{row} as {who}: {response.status_code} {response.text[:300]}")
+
+
+def _filled(values: dict | None, params: dict) -> dict | None:
+    """A body whose "{name}" values are the setup's ids (e.g. the expert to assign)."""
+    if values is None:
+        return None
+    exact = re.compile(r"^\{(\w+)\}$")
+    return {key: params[m.group(1)] if isinstance(value, str) and (m := exact.match(value))
+            else value for key, value in values.items()}

@@ -1,4 +1,5 @@
-"""The moderation JSON API (/api/moderation): personal tokens, the same roles."""
+"""The moderation JSON API (/api/moderation): personal tokens, the same roles. The
+question and answer routes are in questions.py."""
 
 from __future__ import annotations
 
@@ -24,23 +25,6 @@ def two_members(db, world) -> dict:
 
 
 ROWS = [
-    row("GET", "/api/moderation/questions/queue", **READERS),
-    row("GET", "/api/moderation/answers/candidates", **READERS),
-    row("POST", "/api/moderation/answers/{answer_id}/approve", admin=404, moderator=404,
-        translator=403, viewer=403, setup=lambda db, w: {"answer_id": 999999},
-        note="no such answer: allowed roles get past the check to a 404"),
-    row("POST", "/api/moderation/answers/{answer_id}/hold", admin=404, moderator=404,
-        translator=403, viewer=403, setup=lambda db, w: {"answer_id": 999999}),
-    row("POST", "/api/moderation/answers/{answer_id}/reject", admin=404, moderator=404,
-        translator=403, viewer=403, setup=lambda db, w: {"answer_id": 999999}),
-    row("POST", "/api/moderation/answers/{answer_id}/translation", admin=404,
-        moderator=404, translator=404, viewer=403, json={"text": "hello"},
-        setup=lambda db, w: {"answer_id": 999999}),
-    row("POST", "/api/moderation/questions/{question_id}/translation", admin=404,
-        moderator=404, translator=404, viewer=403, json={"text": "hello"},
-        setup=lambda db, w: {"question_id": 999999}),
-    row("POST", "/api/moderation/answers/{answer_id}/promote", admin=404, moderator=404,
-        translator=403, viewer=403, setup=lambda db, w: {"answer_id": 999999}),
     row("GET", "/api/moderation/introductions", **READERS),
     row("POST", "/api/moderation/introductions/{introduction_id}/close", **STAFF_ONLY,
         setup=two_members),
