@@ -52,7 +52,7 @@ class Member(SQLModel, table=True):
     # May an answer of theirs that becomes an FAQ carry their name? named | anonymous
     attribution: str | None = Field(default=None, max_length=16)
     # Blocked by a moderator: no further introductions, not asked to answer.
-    blocked_at: datetime | None = None
+    blocked_at: datetime | None = Field(default=None, index=True)
     blocked_reason: str | None = Field(default=None, max_length=500)
     erased_at: datetime | None = None  # personal data removed; the row keeps the counts
     created_at: datetime = created_field()

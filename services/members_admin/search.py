@@ -1,0 +1,118 @@
+"""Finding members: the console's member list and the API's search.
+
+One query selects the page (members in the account's scope matching the filters, newest
+first, with their organisation's slug by an outer join); one batched query reads the
+identities of the members on that page (channels and numbers). Nothing per row.
+
+The text filter is a case-insensitive substring of the name or the enterprise (LIKE
+with the wildcards of the text escaped), or, when the text is a phone number with its
+country code, the members who wrote from that number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from content.models import Identity, Member, Organisation
+from services.access import Principal, member_scope
+from services.members_admin import PHONE_CHANNELS, mask
+from services.phones import to_e164
+
+PAGE = 50
+ESCAPE = "\\"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the list is narrowed to; None or "" is "any"."""
+
+    text: str | None = None  # part of a name or an enterprise, or a phone number
+    country: str | None = None  # ISO 3166 alpha-2
+    lang: str | None = None
+    role: str | None = None  # member | expert | moderator
+    blocked: bool | None = None
+    organisation: str | None = None  # slug
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One member as the list shows them: profile, organisation, channels, number."""
+
+    member: Member
+    organisation: str | None
+    channels: tuple[str, ...] = ()
+    phone: str | None = None  # masked unless the account is an admin
+
+
+def search(*, session: Session, principal: Principal, filters: Filters = Filters(),
+           limit: int = PAGE, offset: int = 0) -> list[Listed]:
+    """Members in scope matching the filters, newest first."""
+    query = (select(Member, Organisation.slug)
+             .outerjoin(Organisation, Organisation.id == Member.organisation_id)
+             .where(member_scope(principal), *conditions(filters))
+             .order_by(Member.id.desc()).offset(offset).limit(limit))
+    rows = session.exec(query).all()
+    reach = identities_of(session, [member.id for member, _ in rows])
+    return [_listed(member, slug, reach.get(member.id, []), principal)
+            for member, slug in rows]
+
+
+def conditions(filters: Filters) -> list:
+    """The WHERE clauses of the filters."""
+    found = []
+    text = (filters.text or "").strip()
+    if text:
+        found.append(_text(text))
+    if filters.country:
+        found.append(Member.country == filters.country.upper())
+    if filters.lang:
+        found.append(Member.language == filters.lang)
+    if filters.role:
+        found.append(Member.role == filters.role)
+    if filters.blocked is not None:
+        found.append(Member.blocked_at.is_not(None) if filters.blocked
+                     else Member.blocked_at.is_(None))
+    if filters.organisation:
+        found.append(Member.organisation_id == select(Organisation.id).where(
+            Organisation.slug == filters.organisation).scalar_subquery())
+    return found
+
+
+def _text(text: str):
+    phone = to_e164(text) if text.lstrip().startswith("+") else None
+    if phone is not None:
+        return Member.id.in_(select(Identity.member_id).where(
+            Identity.channel.in_(sorted(PHONE_CHANNELS)), Identity.address == phone))
+    pattern = "%" + _escaped(text) + "%"
+    return or_(Member.name.ilike(pattern, escape=ESCAPE),
+               Member.enterprise.ilike(pattern, escape=ESCAPE))
+
+
+def _escaped(text: str) -> str:
+    """The text with LIKE's wildcards (and the escape character) taken literally."""
+    for char in (ESCAPE, "%", "_"):
+        text = text.replace(char, ESCAPE + char)
+    return text
+
+
+def identities_of(session: Session, member_ids: list[int]) -> dict[int, list[Identity]]:
+    """The identities of these members, oldest first, in one query."""
+    if not member_ids:
+        return {}
+    found: dict[int, list[Identity]] = {}
+    for identity in session.exec(select(Identity).where(Identity.member_id.in_(member_ids))
+                                 .order_by(Identity.id)):
+        found.setdefault(identity.member_id, []).append(identity)
+    return found
+
+
+def _listed(member: Member, slug: str | None, identities: list[Identity],
+            principal: Principal) -> Listed:
+    channels = tuple(dict.fromkeys(i.channel for i in identities))
+    phones = [i for i in identities if i.channel in PHONE_CHANNELS]
+    phone = mask(channel=phones[-1].channel, address=phones[-1].address,
+                 principal=principal) if phones and member.erased_at is None else None
+    return Listed(member, slug, channels, phone)
