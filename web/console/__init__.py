@@ -13,11 +13,11 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web.console import auth, home
+from web.console import audit, auth, home, member_actions, members, reports
 from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound, is_htmx
 from web.console.headers import SecurityHeaders
 
-AREAS = (auth, home)
+AREAS = (auth, home, members, member_actions, reports, audit)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:
