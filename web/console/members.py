@@ -89,8 +89,7 @@ def make_router(console: Console) -> APIRouter:
         return Response(json.dumps(data, ensure_ascii=False, indent=2),
                         media_type="application/json", headers={
                             "Content-Disposition":
-                                f'attachment; filename="member-{member_id}.json"',
-                            "Cache-Control": "no-store"})
+                                f'attachment; filename="member-{member_id}.json"'})
 
     return router
 

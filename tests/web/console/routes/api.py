@@ -1,26 +1,11 @@
-"""The moderation JSON API (/api/moderation): personal tokens, the same roles."""
+"""The moderation JSON API (/api/moderation): personal tokens, the same roles. (Member
+and introduction routes: members.py.)"""
 
 from __future__ import annotations
 
-from content.db import session_scope
-from content.models import Introduction, Member
 from tests.web.console.routes import row
 
 READERS = dict(admin=200, moderator=200, translator=200, viewer=200)
-STAFF_ONLY = dict(admin=200, moderator=200, translator=403, viewer=403)
-
-
-def two_members(db, world) -> dict:
-    """Two onboarded members in Cambodia and an active introduction between them."""
-    with session_scope(db) as session:
-        a = Member(name="Sokha", country="KH", language="km")
-        b = Member(name="Dara", country="KH", language="km")
-        session.add_all([a, b])
-        session.flush()
-        intro = Introduction(member_a=a.id, member_b=b.id, status="active")
-        session.add(intro)
-        session.flush()
-        return {"member_id": a.id, "introduction_id": intro.id}
 
 
 ROWS = [
@@ -41,9 +26,6 @@ ROWS = [
         setup=lambda db, w: {"question_id": 999999}),
     row("POST", "/api/moderation/answers/{answer_id}/promote", admin=404, moderator=404,
         translator=403, viewer=403, setup=lambda db, w: {"answer_id": 999999}),
-    row("GET", "/api/moderation/introductions", **READERS),
-    row("POST", "/api/moderation/introductions/{introduction_id}/close", **STAFF_ONLY,
-        setup=two_members),
     row("GET", "/api/moderation/practices/drafts", **READERS),
     row("PATCH", "/api/moderation/practices/{practice_id}", admin=404, moderator=404,
         translator=404, viewer=403, json={}, setup=lambda db, w: {"practice_id": 999999}),
@@ -53,10 +35,4 @@ ROWS = [
         translator=403, viewer=403, setup=lambda db, w: {"practice_id": 999999}),
     row("GET", "/api/moderation/visits/demand", **READERS),
     row("GET", "/api/moderation/practices/replication", **READERS),
-    row("GET", "/api/moderation/members", admin=200, moderator=200, translator=403,
-        viewer=200),
-    row("POST", "/api/moderation/members/{member_id}/expert", **STAFF_ONLY,
-        json={"topics_offered": ["farming"], "languages": ["en"]}, setup=two_members),
-    row("POST", "/api/moderation/members/{member_id}/role", **STAFF_ONLY,
-        json={"role": "member"}, setup=two_members),
 ]
