@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from content.models import Identity, Member, Organisation
 from services.access import Principal, member_scope
-from services.members_admin import PHONE_CHANNELS, mask
+from services.members_admin import PHONE_CHANNELS, masked_phone
 from services.phones import to_e164
 
 PAGE = 50
@@ -48,16 +48,17 @@ class Listed:
 
 
 def search(*, session: Session, principal: Principal, filters: Filters = Filters(),
-           limit: int = PAGE, offset: int = 0) -> list[Listed]:
-    """Members in scope matching the filters, newest first."""
+           limit: int = PAGE, offset: int = 0, whole_numbers: bool = True) -> list[Listed]:
+    """Members in scope matching the filters, newest first; numbers whole for admins
+    unless `whole_numbers` is False (the JSON API masks them for everyone)."""
     query = (select(Member, Organisation.slug)
              .outerjoin(Organisation, Organisation.id == Member.organisation_id)
              .where(member_scope(principal), *conditions(filters))
              .order_by(Member.id.desc()).offset(offset).limit(limit))
     rows = session.exec(query).all()
     reach = identities_of(session, [member.id for member, _ in rows])
-    return [_listed(member, slug, reach.get(member.id, []), principal)
-            for member, slug in rows]
+    whole = whole_numbers and principal.is_admin
+    return [_listed(member, slug, reach.get(member.id, []), whole) for member, slug in rows]
 
 
 def conditions(filters: Filters) -> list:
@@ -110,9 +111,11 @@ def identities_of(session: Session, member_ids: list[int]) -> dict[int, list[Ide
 
 
 def _listed(member: Member, slug: str | None, identities: list[Identity],
-            principal: Principal) -> Listed:
+            whole: bool) -> Listed:
+    """The row; the newest phone number, whole or masked (none once erased)."""
     channels = tuple(dict.fromkeys(i.channel for i in identities))
-    phones = [i for i in identities if i.channel in PHONE_CHANNELS]
-    phone = mask(channel=phones[-1].channel, address=phones[-1].address,
-                 principal=principal) if phones and member.erased_at is None else None
+    phones = [i.address for i in identities if i.channel in PHONE_CHANNELS]
+    phone = None
+    if phones and member.erased_at is None:
+        phone = phones[-1] if whole else masked_phone(phones[-1])
     return Listed(member, slug, channels, phone)

@@ -4,12 +4,14 @@
   they have done (answers given, introductions taken part in).
 - `GET /members/search` finds members by name, enterprise or number, country, language,
   role, blocked, organisation (newest first), with their channels and a masked number
-  (whole for admins), as the console's member list.
+  (masked for admins too: the API answers no GET with a number; admins read whole
+  numbers in the console).
 - `POST /members/{id}/expert` makes a member a resource person (who is told, and asked
   whether answers may carry their name); `POST /members/{id}/unexpert` undoes it.
 - `POST /members/{id}/role` changes a member's role (member, expert, moderator).
 - `POST /members/{id}/block` (with a reason) and `/unblock`.
-- `GET /members/{id}/export`: everything about the member (audit-logged).
+- `POST /members/{id}/export`: everything about the member (audit-logged), their
+  numbers and chat ids included: it is their data.
 - `POST /members/{id}/erase` (admins, `{"confirm": "<id>"}`): personal data removed.
 
 Every route sees only the members of the account's scope (others are 404). Apart from
@@ -167,7 +169,7 @@ def make_router(services) -> APIRouter:
         with session_scope(services.db) as session:
             return [Found.of(row) for row in search.search(
                 session=session, principal=principal, filters=filters, limit=limit,
-                offset=offset)]
+                offset=offset, whole_numbers=False)]
 
     @router.post("/members/{member_id}/expert")
     def make_expert(member_id: int, body: ExpertIn,
@@ -229,9 +231,10 @@ def make_router(services) -> APIRouter:
             return member
         return _change(services, change)
 
-    @router.get("/members/{member_id}/export")
+    @router.post("/members/{member_id}/export")
     def export_member(member_id: int, principal: Principal = moderator) -> dict:
-        """Everything about the member, identities unmasked (audit-logged)."""
+        """Everything about the member, identities unmasked (audit-logged): an action,
+        so a POST, and the one answer of this API that carries their numbers."""
         try:
             with session_scope(services.db) as session:
                 return export.export(session=session, principal=principal,

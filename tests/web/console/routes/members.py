@@ -79,7 +79,7 @@ ROWS = [
         json={"reason": "spam"}, setup=two_members),
     row("POST", "/api/moderation/members/{member_id}/unblock", **STAFF,
         setup=a_blocked_member),
-    row("GET", "/api/moderation/members/{member_id}/export", **STAFF, setup=two_members),
+    row("POST", "/api/moderation/members/{member_id}/export", **STAFF, setup=two_members),
     row("POST", "/api/moderation/members/{member_id}/erase", admin=422, moderator=403,
         translator=403, viewer=403, json={"confirm": "0"}, setup=two_members,
         note="the wrong id typed: the admin gets past the check to the confirmation"),
