@@ -101,6 +101,13 @@ def test_the_search_filters_within_the_scope_newest_first(session, orgs):
     assert found(admin, organisation="cedac") == ["Dara"]
     page = search.search(session=session, principal=admin, limit=2, offset=2)
     assert names(page) == ["ສົມພອນ", "Dara"]
+    renamed = session.exec(select(Member).where(Member.name == "Dara")).one()
+    renamed.name, renamed.enterprise = "Vanna", None  # the search index follows
+    session.add(renamed)
+    session.flush()
+    assert found(admin, text="dara") == [] and found(admin, text="vanna") == ["Vanna"]
+    assert found(admin, text="ស្រូវ") == [] and found(admin, text="RICE MILL") == [
+        "សុខា ចាន់"]
 
 
 def test_numbers_are_masked_for_everyone_but_admins(session, orgs):
