@@ -23,10 +23,12 @@ from sqlmodel import Session
 from content.models import Member
 from services.access import Principal, sees_member
 from services.language import normalize
+from services.language.scripts import NATIVE_SCRIPT_LANGS, dominant_native, script_counts
 from services.moderation import Conflict, NotFound, Refused
 from services.phones import to_e164
 
-__all__ = ["Conflict", "NotFound", "Refused", "mask", "shown", "visible_member"]
+__all__ = ["Conflict", "NotFound", "Refused", "mask", "shown", "text_lang",
+           "visible_member"]
 
 PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
 HIDDEN = "•"
@@ -67,3 +69,13 @@ def shown(text: str | None) -> str:
     """Member text as the console shows it: Unicode (a Zawgyi message, or a reply sent in
     Zawgyi to a member whose phone uses it, is converted), never raw Zawgyi."""
     return normalize(text) if text else ""
+
+
+def text_lang(text: str, lang: str) -> str:
+    """The `lang` attribute of a message to or from a member who uses `lang`: a Khmer,
+    Lao, Burmese or Thai script in the text decides; Latin text of a member whose
+    language has its own script (an English menu, romanised Khmer) is "und"."""
+    native = dominant_native(script_counts(text), 2)
+    if native:
+        return native
+    return "und" if lang in NATIVE_SCRIPT_LANGS else lang

@@ -32,7 +32,7 @@ from content.models import (
 )
 from services.access import Principal
 from services.audit import record as audit
-from services.members_admin import mask, shown, visible_member
+from services.members_admin import mask, shown, text_lang, visible_member
 
 LIST = 50  # newest rows of each kind on the record; the counts say how many in all
 HISTORY_PAGE = 50
@@ -75,6 +75,7 @@ class Message:
     channel: str
     text: str  # Unicode, never Zawgyi
     state: str  # in: the kind (text, photo, ...); out: the delivery status
+    lang: str  # for the page's lang attribute
 
 
 def member_record(*, session: Session, principal: Principal, member_id: int) -> Record:
@@ -152,5 +153,9 @@ def conversation(*, session: Session, principal: Principal, member_id: int,
         .offset(offset).limit(limit)).all()
     audit(session=session, actor=principal, action="member.history", target_type="member",
           target_id=member.id, offset=offset, shown=len(rows))
-    return member, [Message(r.direction, r.id, r.at, r.channel, shown(r.text), r.state)
-                    for r in reversed(rows)]
+    messages = []
+    for row in reversed(rows):
+        text = shown(row.text)
+        messages.append(Message(row.direction, row.id, row.at, row.channel, text, row.state,
+                                text_lang(text, member.language)))
+    return member, messages

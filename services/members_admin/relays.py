@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 from content.models import InboundMessage, Introduction, Member, utcnow
 from services.access import Principal, sees_member
 from services.audit import record as audit
-from services.members_admin import NotFound, shown
+from services.members_admin import NotFound, shown, text_lang
 from services.routing import parse_code
 
 MAX_MESSAGES = 500
@@ -46,7 +46,7 @@ class RelayMessage:
     member_id: int
     at: datetime
     text: str  # Unicode, never Zawgyi
-    lang: str  # the sender's language, for the page's lang attribute
+    lang: str  # for the page's lang attribute (members_admin.text_lang)
 
 
 def reported(*, session: Session, principal: Principal,
@@ -99,8 +99,9 @@ def relay_messages(*, session: Session, introduction: Introduction,
         parsed = parse_code(row.text)
         if parsed is None or parsed[0] != code:
             continue
-        found.append(RelayMessage(row.id, row.member_id, row.received_at, shown(parsed[1]),
-                                  languages.get(row.member_id, "und")))
+        text = shown(parsed[1])
+        found.append(RelayMessage(row.id, row.member_id, row.received_at, text,
+                                  text_lang(text, languages.get(row.member_id, "und"))))
         if len(found) >= MAX_MESSAGES:
             break
     return found

@@ -222,7 +222,7 @@ def test_a_relay_lists_its_own_messages_only(session, orgs):
     found = relays.messages(session=session, principal=principal("moderator", orgs["cedac"]),
                             introduction_id=intro.id)
     assert [(m.member_id, m.text, m.lang) for m in found] == [
-        (a.id, "សួស្តី", "km"), (b.id, "ສະບາຍດີ", "lo"), (b.id, "REPORT spam", "lo")]
+        (a.id, "សួស្តី", "km"), (b.id, "ສະບາຍດີ", "lo"), (b.id, "REPORT spam", "und")]
     entry = session.exec(select(AuditLog)).one()
     assert (entry.action, entry.target_id) == ("relay.read", str(intro.id))
     with pytest.raises(NotFound):
