@@ -17,6 +17,8 @@ member is told about a change is bot/moderated.py's business (services send noth
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from sqlmodel import Session
 
@@ -27,11 +29,14 @@ from services.language.scripts import NATIVE_SCRIPT_LANGS, dominant_native, scri
 from services.moderation import Conflict, NotFound, Refused
 from services.phones import to_e164
 
-__all__ = ["Conflict", "NotFound", "Refused", "mask", "shown", "text_lang",
-           "visible_member"]
+__all__ = ["Conflict", "NotFound", "Refused", "mask", "numbers_hidden", "shown",
+           "text_lang", "visible_member"]
 
 PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
 HIDDEN = "•"
+# A phone number inside a message (a contact exchanged through a relay, "my number is
+# 012 345 678"): 8 to 15 digits, perhaps after "+", perhaps in groups.
+NUMBER_IN_TEXT = re.compile(r"(?<![\w+])\+?\d(?:[ .-]?\d){7,14}(?!\w)")
 
 
 def visible_member(*, session: Session, principal: Principal, member_id: int,
@@ -79,3 +84,11 @@ def text_lang(text: str, lang: str) -> str:
     if native:
         return native
     return "und" if lang in NATIVE_SCRIPT_LANGS else lang
+
+
+def numbers_hidden(text: str, principal: Principal) -> str:
+    """Message text as the account may see it: phone numbers in it masked (all but the
+    last three digits) for every account but admins."""
+    if principal.is_admin or not text:
+        return text
+    return NUMBER_IN_TEXT.sub(lambda m: HIDDEN * (len(m.group()) - 3) + m.group()[-3:], text)

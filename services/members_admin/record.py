@@ -32,7 +32,7 @@ from content.models import (
 )
 from services.access import Principal
 from services.audit import record as audit
-from services.members_admin import mask, shown, text_lang, visible_member
+from services.members_admin import mask, numbers_hidden, shown, text_lang, visible_member
 
 LIST = 50  # newest rows of each kind on the record; the counts say how many in all
 HISTORY_PAGE = 50
@@ -155,7 +155,7 @@ def conversation(*, session: Session, principal: Principal, member_id: int,
           target_id=member.id, offset=offset, shown=len(rows))
     messages = []
     for row in reversed(rows):
-        text = shown(row.text)
+        text = numbers_hidden(shown(row.text), principal)
         messages.append(Message(row.direction, row.id, row.at, row.channel, text, row.state,
                                 text_lang(text, member.language)))
     return member, messages

@@ -23,7 +23,7 @@ listed: they repeat the inbound text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import func
@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 from content.models import InboundMessage, Introduction, Member, utcnow
 from services.access import Principal, sees_member
 from services.audit import record as audit
-from services.members_admin import NotFound, shown, text_lang
+from services.members_admin import NotFound, numbers_hidden, shown, text_lang
 from services.routing import parse_code
 
 MAX_MESSAGES = 500
@@ -75,11 +75,12 @@ def window(session: Session, intro: Introduction) -> tuple[datetime, datetime]:
 
 def messages(*, session: Session, principal: Principal,
              introduction_id: int) -> list[RelayMessage]:
-    """The messages of one reported relay, oldest first; the reading is audit-logged."""
+    """The messages of one reported relay, oldest first (numbers in them masked but for
+    admins); the reading is audit-logged."""
     intro, a, b = reported(session=session, principal=principal,
                            introduction_id=introduction_id)
-    found = relay_messages(session=session, introduction=intro,
-                           languages={a.id: a.language, b.id: b.language})
+    found = [replace(m, text=numbers_hidden(m.text, principal)) for m in relay_messages(
+        session=session, introduction=intro, languages={a.id: a.language, b.id: b.language})]
     audit(session=session, actor=principal, action="relay.read",
           target_type="introduction", target_id=intro.id, shown=len(found))
     return found

@@ -18,10 +18,9 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from content.languages import LANGUAGE_CODES, TOPICS
-from content.models import Member
 from services import moderation, organisations
 from services.access import Principal
-from services.members_admin import export, record, search
+from services.members_admin import export, numbers_hidden, record, search
 from web.console.core import PREFIX, Console, Current, NotFound
 
 BLOCKED = {"yes": True, "no": False}
@@ -37,6 +36,7 @@ def make_router(console: Console) -> APIRouter:
     actor = Depends(console.allow("members.act"))
     console.templates.env.globals["role_name"] = lambda role: console.gettext(
         ROLE_NAMES.get(role, role))
+    console.templates.env.filters["numbers_hidden"] = numbers_hidden
 
     @router.get("/members", response_class=HTMLResponse)
     def members(request: Request, current: Current = reader,
@@ -122,8 +122,3 @@ def _or_404(load):
         return load()
     except moderation.NotFound:
         raise NotFound() from None
-
-
-def shown_name(member: Member) -> str:
-    """A member's name for headings (the id when they gave none or were erased)."""
-    return member.name or f"#{member.id}"

@@ -85,6 +85,15 @@ def test_the_history_is_logged_and_not_for_viewers(services, client_as, people):
     assert "from the member" in page.text and "to the member" in page.text
     assert ("member.history", str(sokha.id)) in audit_actions(services)
     assert client_as("viewer").get(f"/admin/members/{sokha.id}/history").status_code == 403
+
+
+def test_numbers_inside_messages_are_masked_but_for_admins(services, client_as, people):
+    sokha, dara, _ = people
+    relay(services, sokha, dara)
+    sokha.chat.say("P12 ទូរស័ព្ទមកខ្ញុំ 012 345 678")
+    page = client_as("moderator").get(f"/admin/members/{sokha.id}/history").text
+    assert "012 345 678" not in page and "ទូរស័ព្ទមកខ្ញុំ ••••••••678" in page
+    assert "012 345 678" in client_as("admin").get(f"/admin/members/{sokha.id}/history").text
     assert client_as("translator").get(
         f"/admin/members/{sokha.id}/history").status_code == 403
 
