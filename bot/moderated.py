@@ -6,7 +6,8 @@
 - no longer a resource person: a polite note;
 - blocked: a polite notice (no further introductions; stories and questions go on),
   and each peer of an introduction the block closed is told as when a moderator
-  closes one; unblocked: that they may meet peers again;
+  closes one (so is each peer of an erased member); unblocked: that they may meet
+  peers again;
 - an introduction closed by a moderator: both members.
 
 Every message goes through bot.notify.deliver (the member's language and last channel,
@@ -38,8 +39,11 @@ TOPICS_SHOWN = 2  # topic groups named in the notice: more would not fit two SMS
 
 def expert_made(session: Session, catalog: Catalog, member: Member, *,
                 now: datetime) -> int:
-    """Tells a new resource person, and asks about attribution."""
+    """Tells a new resource person, and asks about attribution unless their answer is
+    known (or they gave no name to show: answering._take does not ask them either)."""
     told = Reply(EXPERT_MADE, {"topics": topics_of(member)})
+    if member.attribution is not None or not member.name:
+        return _told(session, catalog, Notice(member.id, (told,)), now)
     return _told(session, catalog, attribution_notice(member.id, before=(told,)), now)
 
 
@@ -53,10 +57,15 @@ def blocked(session: Session, catalog: Catalog, member: Member,
             closed: list[Introduction], *, now: datetime) -> int:
     """Tells the blocked member, and the peers of the introductions it closed."""
     told = _told(session, catalog, Notice(member.id, (Reply(BLOCKED),)), now)
-    for intro in closed:
-        told += _told(session, catalog, Notice(other(intro, member.id), (Reply(CLOSED),)),
-                      now)
-    return told
+    return told + peers_told(session, catalog, member, closed, now=now)
+
+
+def peers_told(session: Session, catalog: Catalog, member: Member,
+               closed: list[Introduction], *, now: datetime) -> int:
+    """Tells the peer of each introduction closed because of `member` (blocked,
+    erased), as when a moderator closes one."""
+    return sum(_told(session, catalog, Notice(other(intro, member.id), (Reply(CLOSED),)),
+                     now) for intro in closed)
 
 
 def unblocked(session: Session, catalog: Catalog, member: Member, *,

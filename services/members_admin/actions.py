@@ -82,19 +82,30 @@ def block(*, session: Session, principal: Principal, member_id: int, reason: str
     member.blocked_at, member.blocked_reason = now, reason
     session.add(member)
     session.flush()
-    found = Blocked(member)
-    for intro in session.exec(select(Introduction).where(
-            or_(Introduction.member_a == member.id, Introduction.member_b == member.id),
-            Introduction.status.in_(OPEN)).order_by(Introduction.id)).all():
-        found.closed.append(moderation.close_introduction(
-            session=session, introduction_id=intro.id, actor=principal, now=now))
-    routes = session.execute(update(QuestionRoute).where(
-        QuestionRoute.member_id == member.id, QuestionRoute.status == "sent")
-        .values(status="expired")).rowcount
+    found = Blocked(member, close_open(session=session, principal=principal,
+                                       member_id=member.id, now=now))
+    routes = take_back_questions(session=session, member_id=member.id)
     audit(session=session, actor=principal, action="member.block", target_type="member",
           target_id=member.id, reason=reason, introductions=[i.id for i in found.closed],
           routes_expired=routes)
     return found
+
+
+def close_open(*, session: Session, principal: Principal, member_id: int,
+               now: datetime) -> list[Introduction]:
+    """Closes the member's proposed and active introductions, as a moderator does."""
+    return [moderation.close_introduction(session=session, introduction_id=intro.id,
+                                          actor=principal, now=now)
+            for intro in session.exec(select(Introduction).where(
+                or_(Introduction.member_a == member_id, Introduction.member_b == member_id),
+                Introduction.status.in_(OPEN)).order_by(Introduction.id)).all()]
+
+
+def take_back_questions(*, session: Session, member_id: int) -> int:
+    """Expires the routes waiting for the member's answer; how many."""
+    return session.execute(update(QuestionRoute).where(
+        QuestionRoute.member_id == member_id, QuestionRoute.status == "sent")
+        .values(status="expired")).rowcount
 
 
 def unblock(*, session: Session, principal: Principal, member_id: int) -> Member:

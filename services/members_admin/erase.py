@@ -15,15 +15,19 @@ What goes (admins only, confirmed by typing the member id, audit-logged):
   are found by their text in those members' messages, and peer cards that showed them
   to the members they were introduced to by their name or enterprise;
 - their replication reports' and relay reports' texts, their dialog state, their
-  scheduled jobs.
+  scheduled jobs;
+- their open introductions are closed (the peers are told, as when a moderator closes
+  one), the questions waiting for their answer taken back, and they are out of matching
+  and routing (no matching consent, no topics offered).
 What stays: the rows themselves (so questions, answers, introductions, replication
-reports and messages still count), their country, language, role, sector and topics
-(the aggregates moderators report on), and the audit log. Practices they documented
+reports and messages still count), their country, language, role, sector and wanted
+topics (the aggregates moderators report on), and the audit log. Practices they documented
 are curated content and stay; archive one in the practice editor if need be.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, delete, or_, update
@@ -44,7 +48,7 @@ from content.models import (
 )
 from services.access import Principal, allowed
 from services.audit import record as audit
-from services.members_admin import Conflict, Refused, visible_member
+from services.members_admin import Conflict, Refused, actions, visible_member
 
 PLACEHOLDER = "erased"
 FRAGMENT = 40  # characters of a text looked for in other members' messages
@@ -52,7 +56,7 @@ MIN_FRAGMENT = 8  # shorter texts ("yes") would match unrelated messages
 
 
 def erase(*, session: Session, principal: Principal, member_id: int, confirm: str,
-          now: datetime) -> Member:
+          now: datetime) -> Erased:
     """Erases the member's personal data (module docstring); irreversible."""
     if not allowed(principal, "members.erase"):
         raise Refused("only an administrator may erase a member")
@@ -63,7 +67,12 @@ def erase(*, session: Session, principal: Principal, member_id: int, confirm: st
     if member.erased_at is not None:
         raise Conflict(f"member {member_id} was erased already")
     words = _words_of(session, member)
-    done = {"identities": _identities(session, member.id, now),
+    closed = actions.close_open(session=session, principal=principal, member_id=member.id,
+                                now=now)
+    done = {"introductions": [i.id for i in closed],
+            "routes_expired": actions.take_back_questions(session=session,
+                                                          member_id=member.id),
+            "identities": _identities(session, member.id, now),
             "messages": _messages(session, member, words),
             "texts": _questions_and_answers(session, member.id)}
     session.execute(update(ReplicationReport).where(
@@ -75,11 +84,21 @@ def erase(*, session: Session, principal: Principal, member_id: int, confirm: st
     session.execute(update(Job).where(Job.member_id == member.id, Job.status == "due")
                     .values(status="cancelled"))
     member.name = member.enterprise = member.blocked_reason = member.attribution = None
+    # nobody can reach them any more: never proposed as a peer, never asked to answer
+    member.consent_matching, member.topics_offered = False, []
     member.erased_at = now
     session.add(member)
     audit(session=session, actor=principal, action="member.erase", target_type="member",
           target_id=member.id, **done)
-    return member
+    return Erased(member, closed)
+
+
+@dataclass
+class Erased:
+    """An erased member and the introductions the erasure closed (their peers are told)."""
+
+    member: Member
+    closed: list[Introduction]
 
 
 def _words_of(session: Session, member: Member) -> dict[str, list[str]]:

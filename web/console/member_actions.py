@@ -102,10 +102,13 @@ def make_router(console: Console) -> APIRouter:
     def erase_member(request: Request, member_id: int, current: Current = eraser,
                      confirm: Annotated[str, Form(max_length=20)] = "") -> Response:
         """Erases the member's personal data; irreversible."""
+        now = utcnow()
         try:
             with console.db() as session:
-                erase.erase(session=session, principal=current.principal,
-                            member_id=member_id, confirm=confirm, now=utcnow())
+                done = erase.erase(session=session, principal=current.principal,
+                                   member_id=member_id, confirm=confirm, now=now)
+                moderated.peers_told(session, console.services.catalog, done.member,
+                                     done.closed, now=now)
         except moderation.NotFound:
             raise NotFound() from None
         except moderation.Refused as exc:

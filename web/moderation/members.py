@@ -245,9 +245,14 @@ def make_router(services) -> APIRouter:
     @router.post("/members/{member_id}/erase")
     def erase_member(member_id: int, body: EraseIn, principal: Principal = eraser) -> Person:
         """Erases the member's personal data for good; counts stay."""
-        return _change(services, lambda session: erase.erase(
-            session=session, principal=principal, member_id=member_id,
-            confirm=body.confirm, now=utcnow()))
+        def change(session: Session) -> Member:
+            now = utcnow()
+            done = erase.erase(session=session, principal=principal, member_id=member_id,
+                               confirm=body.confirm, now=now)
+            moderated.peers_told(session, services.catalog, done.member, done.closed,
+                                 now=now)
+            return done.member
+        return _change(services, change)
 
     return router
 

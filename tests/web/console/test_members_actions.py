@@ -65,6 +65,20 @@ def test_a_new_resource_person_is_told_and_asked_about_attribution(services, cli
     assert sokha.chat.received() == []  # not told twice
 
 
+def test_a_resource_person_without_a_name_is_not_asked_about_it(services, client_as,
+                                                                  people):
+    sokha = people[0]
+    with Session(services.db) as session:
+        member = session.get(Member, sokha.id)
+        member.name = None
+        session.add(member)
+        session.commit()
+    post(client_as("moderator"), sokha.id, "expert", topics=["farming"])
+    notices = "\n".join(m.text for m in sokha.chat.received())
+    assert sokha.chat.text_of(EXPERT_MADE).split("{")[0] in notices
+    assert sokha.chat.text_of("answering.attribution") not in notices
+
+
 def test_a_resource_person_unmade_gets_a_polite_note(services, client_as, people):
     sokha = people[0]
     post(client_as("moderator"), sokha.id, "expert", topics=["farming"])
@@ -195,6 +209,12 @@ def _erase_and_check(services, admin, sokha, dara, faq_id: int, promoted_id: int
         assert session.get(Answer, promoted_id).text == "Dry it on racks"  # in the FAQ
         assert all(i.opted_out for i in session.exec(select(Identity).where(
             Identity.member_id == sokha.id)))
+    with Session(services.db) as session:  # P12 closed, Dara told (her last message)
+        last = session.exec(select(OutboundMessage).where(OutboundMessage.member_id == dara.id)
+                            .order_by(OutboundMessage.id.desc())).first()
+        assert last.text == dara.chat.text_of(CLOSED)
+    member = stored(services, sokha.id)
+    assert (member.consent_matching, member.topics_offered) == (False, [])
     assert ("member.erase", str(sokha.id)) in audit_actions(services)
     assert "erased" in admin.get(f"/admin/members/{sokha.id}").text
     assert admin.post(f"/admin/members/{sokha.id}/erase", data={
