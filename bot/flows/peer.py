@@ -37,7 +37,7 @@ from services.matching import Proposal, StaleProposal, create_introduction, prop
 
 FREE_TEXT: frozenset[str] = frozenset()  # every step here takes a number
 CONSENT = (Choice("1", "peer.consent.yes"), Choice("2", "peer.consent.no"))
-REFUSED = "members.peer_refused"  # a member a moderator blocked (bot/moderated.py)
+REFUSED = "members.peer_refused"  # a member a moderator blocked (bot/member_notices.py)
 
 
 def consent_reply() -> Reply:

@@ -12,7 +12,7 @@
 Every function takes the Principal and narrows itself with services.access: a member
 outside the account's scope is NotFound, like one that does not exist. Every change and
 every view of a conversation writes one audit row in the caller's transaction. What the
-member is told about a change is bot/moderated.py's business (services send nothing).
+member is told about a change is bot/member_notices.py's business (services send nothing).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Changes moderators make to a member: make or unmake a resource person, block and
 unblock. Each checks the account's scope and writes the audit log; what the member
-(and, for a block, their peers) are told is bot/moderated.py's.
+(and, for a block, their peers) are told is bot/member_notices.py's.
 
 Blocking a member (after a relay report, say):
 - closes their proposed and active introductions (as a moderator's close: the relay

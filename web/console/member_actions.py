@@ -2,7 +2,7 @@
 person, block and unblock, erase (admins only, after typing the member's id).
 
 Each form posts here, calls the same service as the JSON API (services/members_admin),
-tells the member through bot/moderated.py in the same transaction, and redirects back to
+tells the member through bot/member_notices.py in the same transaction, and redirects back to
 the record (post/redirect/get). A refused change shows the record again with the reason.
 """
 
@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from bot import moderated
+from bot import member_notices
 from content.models import utcnow
 from services import moderation
 from services.members_admin import actions, erase, record
@@ -55,7 +55,7 @@ def make_router(console: Console) -> APIRouter:
             member, new = actions.make_expert(session=session, principal=current.principal,
                                               member_id=member_id, profile=profile)
             if new:
-                moderated.expert_made(session, console.services.catalog, member,
+                member_notices.expert_made(session, console.services.catalog, member,
                                       now=utcnow())
             return "expert_made" if new else "expert_updated"
         return _act(console, request, current, member_id, change)
@@ -66,7 +66,7 @@ def make_router(console: Console) -> APIRouter:
         def change(session: Session) -> str:
             member = actions.unmake_expert(session=session, principal=current.principal,
                                            member_id=member_id)
-            moderated.expert_unmade(session, console.services.catalog, member, now=utcnow())
+            member_notices.expert_unmade(session, console.services.catalog, member, now=utcnow())
             return "expert_unmade"
         return _act(console, request, current, member_id, change)
 
@@ -78,7 +78,7 @@ def make_router(console: Console) -> APIRouter:
             now = utcnow()
             done = actions.block(session=session, principal=current.principal,
                                  member_id=member_id, reason=reason, now=now)
-            moderated.blocked(session, console.services.catalog, done.member, done.closed,
+            member_notices.blocked(session, console.services.catalog, done.member, done.closed,
                               now=now)
             return "blocked"
         return _act(console, request, current, member_id, change)
@@ -89,7 +89,7 @@ def make_router(console: Console) -> APIRouter:
         def change(session: Session) -> str:
             member = actions.unblock(session=session, principal=current.principal,
                                      member_id=member_id)
-            moderated.unblocked(session, console.services.catalog, member, now=utcnow())
+            member_notices.unblocked(session, console.services.catalog, member, now=utcnow())
             return "unblocked"
         return _act(console, request, current, member_id, change)
 
@@ -107,7 +107,7 @@ def make_router(console: Console) -> APIRouter:
             with console.db() as session:
                 done = erase.erase(session=session, principal=current.principal,
                                    member_id=member_id, confirm=confirm, now=now)
-                moderated.peers_told(session, console.services.catalog, done.member,
+                member_notices.peers_told(session, console.services.catalog, done.member,
                                      done.closed, now=now)
         except moderation.NotFound:
             raise NotFound() from None

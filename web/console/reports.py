@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bot import moderated
+from bot import member_notices
 from content.models import utcnow
 from services import moderation, queues
 from services.access import allowed, sees_member
@@ -67,7 +67,7 @@ def make_router(console: Console) -> APIRouter:
                     actor=current.principal, now=now)
             except moderation.Conflict:  # closed by someone else meanwhile
                 return console.redirect(f"{PREFIX}/queues/reports", ok="relay_closed")
-            moderated.introduction_closed(session, console.services.catalog, intro, now=now)
+            member_notices.introduction_closed(session, console.services.catalog, intro, now=now)
         return console.redirect(f"{PREFIX}/queues/reports", ok="relay_closed")
 
     @router.post("/queues/reports/{introduction_id}/block", response_class=HTMLResponse)
@@ -83,7 +83,7 @@ def make_router(console: Console) -> APIRouter:
                     raise moderation.Refused("block one of this relay's two members")
                 done = actions.block(session=session, principal=current.principal,
                                      member_id=member_id, reason=reason, now=now)
-                moderated.blocked(session, console.services.catalog, done.member,
+                member_notices.blocked(session, console.services.catalog, done.member,
                                   done.closed, now=now)
         except moderation.NotFound:
             raise NotFound() from None

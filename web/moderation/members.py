@@ -28,7 +28,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from bot import moderated
+from bot import member_notices
 from content.db import session_scope
 from content.languages import LANGUAGE_CODES
 from content.models import Member, utcnow
@@ -183,7 +183,7 @@ def make_router(services) -> APIRouter:
             member, new = actions.make_expert(session=session, principal=principal,
                                               member_id=member_id, profile=profile)
             if new:
-                moderated.expert_made(session, services.catalog, member, now=utcnow())
+                member_notices.expert_made(session, services.catalog, member, now=utcnow())
             return member
         return _change(services, change)
 
@@ -193,7 +193,7 @@ def make_router(services) -> APIRouter:
         def change(session: Session) -> Member:
             member = actions.unmake_expert(session=session, principal=principal,
                                            member_id=member_id)
-            moderated.expert_unmade(session, services.catalog, member, now=utcnow())
+            member_notices.expert_unmade(session, services.catalog, member, now=utcnow())
             return member
         return _change(services, change)
 
@@ -217,7 +217,7 @@ def make_router(services) -> APIRouter:
             now = utcnow()
             done = actions.block(session=session, principal=principal, member_id=member_id,
                                  reason=body.reason, now=now)
-            moderated.blocked(session, services.catalog, done.member, done.closed, now=now)
+            member_notices.blocked(session, services.catalog, done.member, done.closed, now=now)
             return done.member
         return _change(services, change)
 
@@ -227,7 +227,7 @@ def make_router(services) -> APIRouter:
         def change(session: Session) -> Member:
             member = actions.unblock(session=session, principal=principal,
                                      member_id=member_id)
-            moderated.unblocked(session, services.catalog, member, now=utcnow())
+            member_notices.unblocked(session, services.catalog, member, now=utcnow())
             return member
         return _change(services, change)
 
@@ -249,7 +249,7 @@ def make_router(services) -> APIRouter:
             now = utcnow()
             done = erase.erase(session=session, principal=principal, member_id=member_id,
                                confirm=body.confirm, now=now)
-            moderated.peers_told(session, services.catalog, done.member, done.closed,
+            member_notices.peers_told(session, services.catalog, done.member, done.closed,
                                  now=now)
             return done.member
         return _change(services, change)

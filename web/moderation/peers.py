@@ -19,7 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from bot import moderated
+from bot import member_notices
 from content.db import session_scope
 from content.models import Introduction, Member, utcnow
 from services import moderation
@@ -30,7 +30,7 @@ from web.moderation.members import Profile, refused
 
 STATUSES = ("proposed", "active", "declined", "closed", "reported")
 STATUS_PATTERN = "^(" + "|".join(STATUSES) + ")$"
-CLOSED = moderated.CLOSED
+CLOSED = member_notices.CLOSED
 
 
 class IntroductionOut(BaseModel):
@@ -104,7 +104,7 @@ def make_router(services) -> APIRouter:
                 intro = moderation.close_introduction(
                     session=session, introduction_id=introduction_id, actor=principal,
                     now=now)
-                told = moderated.introduction_closed(session, services.catalog, intro,
+                told = member_notices.introduction_closed(session, services.catalog, intro,
                                                      now=now)
                 members = moderation.members_by_id(
                     session=session, ids={intro.member_a, intro.member_b})

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.moderated import BLOCKED, CLOSED, EXPERT_MADE, EXPERT_UNMADE, UNBLOCKED, topics_of
+from bot.member_notices import BLOCKED, CLOSED, EXPERT_MADE, EXPERT_UNMADE, UNBLOCKED, topics_of
 from content.models import (
     Answer,
     Faq,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from bot.moderated import BLOCKED, CLOSED, EXPERT_MADE
+from bot.member_notices import BLOCKED, CLOSED, EXPERT_MADE
 from content.models import Introduction, Member
 from tests.web.console.members_world import DARA, MARIA, SOKHA, audit_actions, person, relay
 

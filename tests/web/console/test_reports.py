@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from bot.moderated import BLOCKED, CLOSED
+from bot.member_notices import BLOCKED, CLOSED
 from content.models import Introduction, Member
 from tests.support.console import csrf_of
 from tests.web.console.members_world import DARA, MARIA, SOKHA, audit_actions, person, relay
