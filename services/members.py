@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
 from content.models import Identity, Member, utcnow
@@ -44,3 +45,11 @@ def opt_in(*, session: Session, identity: Identity) -> bool:
     identity.opted_out, identity.opted_out_at = False, None
     session.add(identity)
     return was
+
+
+def blocked_ids() -> Select:
+    """SQL: the ids of members a moderator blocked, whom matching never proposes and
+    routing never asks (NOT IN this: a handful of rows read from the index on
+    member.blocked_at; member_offer keeps no copy of it, so its triggers stay as
+    they are)."""
+    return select(Member.id).where(Member.blocked_at.is_not(None))

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CompoundSelect, Select, func, union_all
+from sqlalchemy import CompoundSelect, Select, func, or_, union_all
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from content.languages import LANGUAGE_CODES, TOPICS
 from content.models import Answer, Identity, Introduction, Member, Organisation
-from services.access import Principal
+from services.access import Principal, member_scope
 from services.audit import record
 from services.localtime import zone
 from services.phones import to_e164
@@ -58,9 +59,15 @@ def audit(*, session: Session, actor: Principal | str, action: str, target_type:
 
 
 def introductions(*, session: Session, status: str | None = None, limit: int = 100,
-                  offset: int = 0) -> list[Introduction]:
-    """Introductions, newest first, of one status or all."""
+                  offset: int = 0, principal: Principal | None = None) -> list[Introduction]:
+    """Introductions, newest first, of one status or all; with a principal, only those
+    with a member the account sees (as the relay reports queue)."""
     query = select(Introduction)
+    if principal is not None and not principal.is_admin:
+        a, b = aliased(Member), aliased(Member)
+        query = (query.join(a, a.id == Introduction.member_a)
+                 .join(b, b.id == Introduction.member_b)
+                 .where(or_(member_scope(principal, a), member_scope(principal, b))))
     if status is not None:
         query = query.where(Introduction.status == status)
     return list(session.exec(query.order_by(Introduction.created_at.desc(),
@@ -75,7 +82,7 @@ def members_by_id(*, session: Session, ids: set[int]) -> dict[int, Member]:
     return {m.id: m for m in session.exec(select(Member).where(Member.id.in_(sorted(ids))))}
 
 
-def close_introduction(*, session: Session, introduction_id: int, actor: str,
+def close_introduction(*, session: Session, introduction_id: int, actor: Principal | str,
                        now: datetime) -> Introduction:
     """Closes an introduction (proposed, active or reported) on a moderator's word; the
     relay stops forwarding. closed_by stays None: no member closed it."""
@@ -95,10 +102,13 @@ def close_introduction(*, session: Session, introduction_id: int, actor: str,
 
 
 def people(*, session: Session, role: str | None, limit: int = 100, offset: int = 0,
-           ids: list[int] | None = None) -> list[tuple[Member, str | None, int, int]]:
-    """Members (of a role, or with these ids) with their organisation's slug, answers
-    given and introductions taken part in."""
+           ids: list[int] | None = None, principal: Principal | None = None
+           ) -> list[tuple[Member, str | None, int, int]]:
+    """Members (of a role, or with these ids; with a principal, those the account sees)
+    with their organisation's slug, answers given and introductions taken part in."""
     query = select(Member)
+    if principal is not None:
+        query = query.where(member_scope(principal))
     if role is not None:
         query = query.where(Member.role == role)
     if ids is not None:
@@ -134,7 +144,7 @@ def _slugs(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def make_expert(*, session: Session, member_id: int, profile: ExpertProfile,
-                actor: str) -> Member:
+                actor: Principal | str) -> Member:
     """Makes a member a resource person: role expert, the topics they answer, the other
     languages they read, their timezone and organisation. Their consents stay theirs."""
     member = _member(session, member_id)
@@ -157,7 +167,7 @@ def make_expert(*, session: Session, member_id: int, profile: ExpertProfile,
     return member
 
 
-def set_role(*, session: Session, member_id: int, role: str, actor: str,
+def set_role(*, session: Session, member_id: int, role: str, actor: Principal | str,
              organisation: str | None = None) -> Member:
     """Changes a member's role; a moderator belongs to an organisation."""
     if role not in ROLES:

@@ -15,7 +15,8 @@ flowchart LR
 
 The member who asks (member_a) says yes by asking; the proposed peer (member_b) gets
 the asker's card as a notice that continues their dialog at `consider`. Peers shown in
-this session are kept in the step's data (`shown`) so "Another" never repeats one.
+this session are kept in the step's data (`shown`) so "Another" never repeats one. A
+member a moderator blocked is told, politely, that introductions are paused for them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from services.matching import Proposal, StaleProposal, create_introduction, prop
 
 FREE_TEXT: frozenset[str] = frozenset()  # every step here takes a number
 CONSENT = (Choice("1", "peer.consent.yes"), Choice("2", "peer.consent.no"))
+REFUSED = "members.peer_refused"  # a member a moderator blocked (bot/member_notices.py)
 
 
 def consent_reply() -> Reply:
@@ -51,6 +53,8 @@ def topic_reply() -> Reply:
 
 def start(turn: Turn) -> Outcome:
     """PEER, `PEER <topic number>` or menu 3."""
+    if turn.member.blocked_at is not None:
+        return to_menu(Reply(REFUSED))
     pending = relay.pending_request(session=turn.session, member_id=turn.member.id)
     if pending is not None:
         return _ask_peer_again(turn, pending)
@@ -109,7 +113,10 @@ def _best(turn: Turn, group: int, shown: list[int]) -> Proposal | None:
 
 
 def _propose(turn: Turn, group: int, *before: Reply) -> Outcome:
-    """Shows the next peer, or says kindly that nobody fits."""
+    """Shows the next peer, or says kindly that nobody fits (or, to a member a moderator
+    blocked in the middle of this dialog, that introductions are paused)."""
+    if turn.member.blocked_at is not None:
+        return to_menu(*before, Reply(REFUSED))
     shown = list(turn.data.get("shown", []))
     found = _best(turn, group, shown)
     if found is None:

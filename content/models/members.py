@@ -22,7 +22,12 @@ class Organisation(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
-    """One person, whatever channels they use."""
+    """One person, whatever channels they use.
+
+    The console's search finds part of a name or an enterprise through an index made in
+    SQL by migration 0008, not declared here: an FTS5 trigram table `member_fts` kept by
+    triggers (SQLite), pg_trgm GIN indexes (PostgreSQL).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     name: str | None = Field(default=None, max_length=120)
@@ -52,7 +57,7 @@ class Member(SQLModel, table=True):
     # May an answer of theirs that becomes an FAQ carry their name? named | anonymous
     attribution: str | None = Field(default=None, max_length=16)
     # Blocked by a moderator: no further introductions, not asked to answer.
-    blocked_at: datetime | None = None
+    blocked_at: datetime | None = Field(default=None, index=True)
     blocked_reason: str | None = Field(default=None, max_length=500)
     erased_at: datetime | None = None  # personal data removed; the row keeps the counts
     created_at: datetime = created_field()
@@ -70,7 +75,7 @@ class Identity(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", index=True)
     provider: str = Field(max_length=16)  # twilio | telegram | simulator
     channel: str = Field(max_length=16)  # sms | whatsapp | telegram
-    address: str = Field(max_length=64)  # E.164 phone or Telegram chat id
+    address: str = Field(max_length=64, index=True)  # E.164 phone or Telegram chat id
     opted_out: bool = False
     opted_out_at: datetime | None = None
     created_at: datetime = created_field()

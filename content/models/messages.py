@@ -24,6 +24,7 @@ class InboundMessage(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("provider", "provider_key"),
         Index("ix_inbound_status", "status", "received_at"),
+        Index("ix_inbound_member", "member_id", "received_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

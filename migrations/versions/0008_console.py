@@ -24,6 +24,46 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# The member search finds part of a name or an enterprise ("sokha", "ស្រូវ") among
+# 100,000 members without reading them all (services/members_admin/search.py).
+# SQLite: an external-content FTS5 table with the trigram tokenizer (substrings of three
+# characters or more, any case), kept in step by triggers on `member` like the search
+# index of 0002. NB: batch_alter_table("member") on SQLite drops these triggers, as it
+# drops member_offer's (content/models/offers.py): re-create them and 'rebuild'.
+# PostgreSQL: pg_trgm GIN indexes (pg_trgm since 0002), which ILIKE '%...%' uses.
+MEMBER_SEARCH_SQLITE = [
+    """CREATE VIRTUAL TABLE member_fts USING fts5(name, enterprise, content='member',
+       content_rowid='id', tokenize='trigram')""",
+    """CREATE TRIGGER member_fts_insert AFTER INSERT ON member BEGIN
+       INSERT INTO member_fts(rowid, name, enterprise)
+       VALUES (new.id, new.name, new.enterprise); END""",
+    """CREATE TRIGGER member_fts_delete AFTER DELETE ON member BEGIN
+       INSERT INTO member_fts(member_fts, rowid, name, enterprise)
+       VALUES ('delete', old.id, old.name, old.enterprise); END""",
+    """CREATE TRIGGER member_fts_update AFTER UPDATE OF name, enterprise ON member BEGIN
+       INSERT INTO member_fts(member_fts, rowid, name, enterprise)
+       VALUES ('delete', old.id, old.name, old.enterprise);
+       INSERT INTO member_fts(rowid, name, enterprise)
+       VALUES (new.id, new.name, new.enterprise); END""",
+    "INSERT INTO member_fts(member_fts) VALUES ('rebuild')",
+]
+MEMBER_SEARCH_SQLITE_DOWN = ["DROP TRIGGER IF EXISTS member_fts_update",
+                             "DROP TRIGGER IF EXISTS member_fts_delete",
+                             "DROP TRIGGER IF EXISTS member_fts_insert",
+                             "DROP TABLE IF EXISTS member_fts"]
+MEMBER_SEARCH_POSTGRES = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX ix_member_name_trgm ON member USING gin (name gin_trgm_ops)",
+    "CREATE INDEX ix_member_enterprise_trgm ON member USING gin (enterprise gin_trgm_ops)",
+]
+MEMBER_SEARCH_POSTGRES_DOWN = ["DROP INDEX IF EXISTS ix_member_enterprise_trgm",
+                               "DROP INDEX IF EXISTS ix_member_name_trgm"]
+
+
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade() -> None:
     op.create_table('catalog_text',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -141,6 +181,17 @@ def upgrade() -> None:
     op.add_column('member', sa.Column('blocked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
     op.add_column('member', sa.Column('blocked_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
     op.add_column('member', sa.Column('erased_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    # Matching and routing leave blocked members out with NOT IN (blocked ids): this
+    # index holds only a handful of non-null rows to read.
+    op.create_index('ix_member_blocked_at', 'member', ['blocked_at'], unique=False)
+    # A member's messages: the console's conversation history and a relay's messages
+    # (by member and time), and notify.reachable_identity's "last written from".
+    op.create_index('ix_inbound_member', 'inboundmessage', ['member_id', 'received_at'],
+                    unique=False)
+    # The console's member search: a phone number, and part of a name or an enterprise.
+    op.create_index('ix_identity_address', 'identity', ['address'], unique=False)
+    for statement in MEMBER_SEARCH_SQLITE if _sqlite() else MEMBER_SEARCH_POSTGRES:
+        op.execute(statement)
 
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('languages', sa.JSON(), nullable=False,
@@ -216,6 +267,11 @@ def downgrade() -> None:
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.drop_column('languages')
 
+    for statement in MEMBER_SEARCH_SQLITE_DOWN if _sqlite() else MEMBER_SEARCH_POSTGRES_DOWN:
+        op.execute(statement)
+    op.drop_index('ix_identity_address', table_name='identity')
+    op.drop_index('ix_inbound_member', table_name='inboundmessage')
+    op.drop_index('ix_member_blocked_at', table_name='member')
     for column in ('erased_at', 'blocked_reason', 'blocked_at', 'attribution'):
         op.drop_column('member', column)
 

@@ -1,8 +1,9 @@
 """The SQL half of peer matching: who may be proposed at all, and a cheap pre-score.
 
 Every hard rule is a WHERE clause, so nothing that breaks one ever reaches Python:
-onboarded, matching consent, not the member, not a moderator, offers the topic, shares
-a language, no earlier Introduction between the two (either direction, any status), and
+onboarded, matching consent, not the member, not a moderator, not blocked by a
+moderator, offers the topic, shares a language, no earlier Introduction between the two
+(either direction, any status), and
 fewer than `cap` Introductions received in the last seven days (one uncorrelated
 subquery, not a count per candidate). The survivors are
 ordered by a pre-score that mirrors services/matching/scoring.py (all but reachability,
@@ -44,6 +45,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from content.models import Introduction, Member, MemberOffer
+from services.members import blocked_ids
 
 CLMV = frozenset({"KH", "LA", "MM", "VN"})
 RESOURCE = frozenset({"MY", "PH", "ID"})
@@ -113,7 +115,7 @@ def candidate_query(*, member: Member, topic: str, now: datetime, cap: int | Non
               .where(O.topic == topic, O.lang.in_(languages_of(member)),
                      O.consent_matching.is_(True), O.onboarded.is_(True),
                      O.role != "moderator", O.member_id != member.id,
-                     O.member_id.not_in(paired)))
+                     O.member_id.not_in(paired), O.member_id.not_in(blocked_ids())))
     if cap is not None:
         people = people.where(O.member_id.not_in(capped(now - WEEK, cap)))
     found = people.distinct().subquery()

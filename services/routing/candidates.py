@@ -1,5 +1,6 @@
 """Who can answer a question: onboarded experts and peers offering one of its topics,
-reading a language, not the asker, reachable now, least loaded first.
+reading a language, not the asker, not blocked by a moderator (an answer reaches the
+asker; services/members_admin/actions.py), reachable now, least loaded first.
 
 All of it is one SQL query with a LIMIT over member_offer (content/models/offers.py: one
 row per topic offered × language read, keyed by (topic, lang, member_id)), so only the
@@ -28,6 +29,7 @@ from sqlmodel import Session, select
 
 from content.models import MemberOffer, QuestionRoute
 from services.localtime import local_hours, quarter, reachable
+from services.members import blocked_ids
 
 ANSWERER_ROLES = ("expert", "member")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -81,7 +83,7 @@ def _offers(question_id: int, asker_id: int, topics: list[str], lang: str):
                    O.quiet_start, O.quiet_end)
             .where(O.topic.in_(topics), O.lang == lang, O.onboarded.is_(True),
                    O.member_id != asker_id, O.role.in_(ANSWERER_ROLES),
-                   O.member_id.not_in(already)))
+                   O.member_id.not_in(already), O.member_id.not_in(blocked_ids())))
 
 
 def zone_hours(now: datetime, dialect: str):

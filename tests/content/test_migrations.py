@@ -10,14 +10,15 @@ from sqlmodel import SQLModel
 import content.models  # noqa: F401  (registers every table)
 
 # Made in SQL by the migrations and not declared on the models: the search index's FTS5
-# tables and tsvector (0002), one due job per key (0004).
+# tables and tsvector (0002), one due job per key (0004), the member search's FTS5 table
+# and pg_trgm indexes (0008).
 OUTSIDE_THE_MODELS = {"ux_job_due_once", "ix_searchdoc_tsv", "ix_searchdoc_tokens_trgm",
-                      "tsv"}
+                      "tsv", "ix_member_name_trgm", "ix_member_enterprise_trgm"}
 
 
 def _ours(obj, name, type_, reflected, compare_to) -> bool:
     if type_ == "table" and reflected and compare_to is None and str(name).startswith(
-            "searchdoc_"):
+            ("searchdoc_", "member_fts")):
         return False
     return name not in OUTSIDE_THE_MODELS
 

@@ -16,23 +16,28 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from web.console import (
     accounts,
     answers,
+    audit,
     auth,
     drafts,
     faq,
     home,
+    member_actions,
+    members,
     organisations,
     practice_editor,
     practice_versions,
     practices,
     questions,
+    reports,
     sms,
     texts,
 )
 from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound, is_htmx
 from web.console.headers import SecurityHeaders
 
-AREAS = (auth, home, questions, answers, faq, practices, practice_editor, practice_versions,
-         sms, drafts, texts, accounts, organisations)
+AREAS = (auth, home, questions, answers, faq, reports, practices, practice_editor,
+         practice_versions, sms, drafts, texts, members, member_actions, audit, accounts,
+         organisations)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:

@@ -1,8 +1,9 @@
-"""The moderators' JSON API under `/api/moderation` (the console pages come later).
+"""The moderators' JSON API under `/api/moderation`, beside the console's pages.
 
 Every route needs a console account's credentials with a role allowed to use it (HTTP
 Basic or a personal token; see auth.py), and every action that changes something is
-written to the audit log. Responses carry ids, languages and texts, never phone numbers or chat ids.
+written to the audit log. Responses carry ids, languages and texts, never phone numbers or
+chat ids; the one exception is a member's own data export (a POST, audit-logged).
 Each area has its own file: questions and answers (questions.py), introductions and
 relay reports (peers.py), member-documented practices, visits and replication
 (practices.py), resource persons and roles (members.py).

@@ -1,12 +1,22 @@
-"""People: resource persons (experts) and roles.
+"""People: resource persons (experts), roles, blocking, export and erasure.
 
 - `GET /members?role=expert` lists members of a role with what they offer and how much
   they have done (answers given, introductions taken part in).
-- `POST /members/{id}/expert` makes a member a resource person.
+- `GET /members/search` finds members by name, enterprise or number, country, language,
+  role, blocked, organisation (newest first), with their channels and a masked number
+  (masked for admins too: the API answers no GET with a number; admins read whole
+  numbers in the console).
+- `POST /members/{id}/expert` makes a member a resource person (who is told, and asked
+  whether answers may carry their name); `POST /members/{id}/unexpert` undoes it.
 - `POST /members/{id}/role` changes a member's role (member, expert, moderator).
+- `POST /members/{id}/block` (with a reason) and `/unblock`.
+- `POST /members/{id}/export`: everything about the member (audit-logged), their
+  numbers and chat ids included: it is their data.
+- `POST /members/{id}/erase` (admins, `{"confirm": "<id>"}`): personal data removed.
 
-Members are shown by their public profile only: never a phone number, chat id or
-username.
+Every route sees only the members of the account's scope (others are 404). Apart from
+the search's masked numbers and the export, members are shown by their public profile:
+never a phone number, chat id or username.
 """
 
 from __future__ import annotations
@@ -18,12 +28,17 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from bot import member_notices
 from content.db import session_scope
-from content.models import Member
+from content.languages import LANGUAGE_CODES
+from content.models import Member, utcnow
 from services import moderation
+from services.access import Principal
+from services.members_admin import actions, erase, export, search, visible_member
 from web.moderation import auth
 
 ROLE_PATTERN = "^(" + "|".join(moderation.ROLES) + ")$"
+LANG_PATTERN = "^(" + "|".join(LANGUAGE_CODES) + ")$"
 
 
 class Profile(BaseModel):
@@ -72,6 +87,40 @@ class ExpertIn(BaseModel):
     organisation: str | None = Field(default=None, max_length=80)  # the slug
 
 
+class Found(Profile):
+    """A member found by the search: profile, organisation, channels, number (masked
+    unless the account is an admin), blocked or erased."""
+
+    enterprise: str | None
+    language: str
+    organisation: str | None
+    channels: list[str]
+    phone: str | None
+    blocked: bool
+    erased: bool
+
+    @classmethod
+    def of(cls, row: search.Listed) -> Found:
+        """The search's row."""
+        member = row.member
+        return cls(**Profile.of(member).model_dump(), enterprise=member.enterprise,
+                   language=member.language, organisation=row.organisation,
+                   channels=list(row.channels), phone=row.phone,
+                   blocked=member.blocked_at is not None, erased=member.erased_at is not None)
+
+
+class BlockIn(BaseModel):
+    """Why the member is blocked (moderators read it, the member does not)."""
+
+    reason: str = Field(min_length=1, max_length=actions.REASON_MAX)
+
+
+class EraseIn(BaseModel):
+    """The member's id again, to confirm an erasure."""
+
+    confirm: str = Field(max_length=20)
+
+
 class RoleIn(BaseModel):
     """A new role; a moderator also needs an organisation (slug) unless they have one."""
 
@@ -91,30 +140,119 @@ def make_router(services) -> APIRouter:
     router = APIRouter()
     # A default, not an Annotated alias: postponed annotations cannot see locals.
     moderator = Depends(auth.require(services, "members.act"))
+    reader = Depends(auth.require(services, "members.read"))
+    eraser = Depends(auth.require(services, "members.erase"))
 
-    @router.get("/members", dependencies=[Depends(auth.require(services, "members.read"))])
+    @router.get("/members")
     def people(role: Annotated[str, Query(pattern=ROLE_PATTERN)] = "expert",
                limit: Annotated[int, Query(ge=1, le=500)] = 100,
-               offset: Annotated[int, Query(ge=0)] = 0) -> list[Person]:
+               offset: Annotated[int, Query(ge=0)] = 0,
+               principal: Principal = reader) -> list[Person]:
         """Members of a role (experts by default), oldest first."""
         with session_scope(services.db) as session:
-            rows = moderation.people(session=session, role=role, limit=limit, offset=offset)
+            rows = moderation.people(session=session, role=role, limit=limit, offset=offset,
+                                     principal=principal)
             return [Person.of_row(*row) for row in rows]
 
+    @router.get("/members/search")
+    def find(q: Annotated[str, Query(max_length=120)] = "",
+             country: Annotated[str | None, Query(pattern="^[A-Za-z]{2}$")] = None,
+             lang: Annotated[str | None, Query(pattern=LANG_PATTERN)] = None,
+             role: Annotated[str | None, Query(pattern=ROLE_PATTERN)] = None,
+             blocked: bool | None = None,
+             organisation: Annotated[str | None, Query(max_length=80)] = None,
+             limit: Annotated[int, Query(ge=1, le=200)] = search.PAGE,
+             offset: Annotated[int, Query(ge=0)] = 0,
+             principal: Principal = reader) -> list[Found]:
+        """Members matching the filters, newest first."""
+        filters = search.Filters(q, country, lang, role, blocked, organisation)
+        with session_scope(services.db) as session:
+            return [Found.of(row) for row in search.search(
+                session=session, principal=principal, filters=filters, limit=limit,
+                offset=offset, whole_numbers=False)]
+
     @router.post("/members/{member_id}/expert")
-    def make_expert(member_id: int, body: ExpertIn, actor: str = moderator) -> Person:
-        """Makes the member a resource person."""
+    def make_expert(member_id: int, body: ExpertIn,
+                    principal: Principal = moderator) -> Person:
+        """Makes the member a resource person; a new one is told and asked about
+        attribution."""
         profile = moderation.ExpertProfile(body.topics_offered, body.languages,
                                            body.timezone, body.organisation)
-        return _change(services, lambda session: moderation.make_expert(
-            session=session, member_id=member_id, profile=profile, actor=actor))
+
+        def change(session: Session) -> Member:
+            member, new = actions.make_expert(session=session, principal=principal,
+                                              member_id=member_id, profile=profile)
+            if new:
+                member_notices.expert_made(session, services.catalog, member, now=utcnow())
+            return member
+        return _change(services, change)
+
+    @router.post("/members/{member_id}/unexpert")
+    def unexpert(member_id: int, principal: Principal = moderator) -> Person:
+        """Makes a resource person a member again, with a polite note."""
+        def change(session: Session) -> Member:
+            member = actions.unmake_expert(session=session, principal=principal,
+                                           member_id=member_id)
+            member_notices.expert_unmade(session, services.catalog, member, now=utcnow())
+            return member
+        return _change(services, change)
 
     @router.post("/members/{member_id}/role")
-    def set_role(member_id: int, body: RoleIn, actor: str = moderator) -> Person:
+    def set_role(member_id: int, body: RoleIn, principal: Principal = moderator) -> Person:
         """Changes the member's role."""
-        return _change(services, lambda session: moderation.set_role(
-            session=session, member_id=member_id, role=body.role, actor=actor,
-            organisation=body.organisation))
+        def change(session: Session) -> Member:
+            visible_member(session=session, principal=principal, member_id=member_id)
+            if not principal.is_admin and body.organisation not in (
+                    None, principal.organisation_slug):
+                raise moderation.Refused("a moderator names their own organisation only")
+            return moderation.set_role(session=session, member_id=member_id,
+                                       role=body.role, actor=principal,
+                                       organisation=body.organisation)
+        return _change(services, change)
+
+    @router.post("/members/{member_id}/block")
+    def block(member_id: int, body: BlockIn, principal: Principal = moderator) -> Person:
+        """Blocks the member; their open introductions close and everyone is told."""
+        def change(session: Session) -> Member:
+            now = utcnow()
+            done = actions.block(session=session, principal=principal, member_id=member_id,
+                                 reason=body.reason, now=now)
+            member_notices.blocked(session, services.catalog, done.member, done.closed, now=now)
+            return done.member
+        return _change(services, change)
+
+    @router.post("/members/{member_id}/unblock")
+    def unblock(member_id: int, principal: Principal = moderator) -> Person:
+        """Lets the member be introduced and asked again."""
+        def change(session: Session) -> Member:
+            member = actions.unblock(session=session, principal=principal,
+                                     member_id=member_id)
+            member_notices.unblocked(session, services.catalog, member, now=utcnow())
+            return member
+        return _change(services, change)
+
+    @router.post("/members/{member_id}/export")
+    def export_member(member_id: int, principal: Principal = moderator) -> dict:
+        """Everything about the member, identities unmasked (audit-logged): an action,
+        so a POST, and the one answer of this API that carries their numbers."""
+        try:
+            with session_scope(services.db) as session:
+                return export.export(session=session, principal=principal,
+                                     member_id=member_id)
+        except moderation.NotFound as exc:
+            raise refused(exc) from None
+
+    @router.post("/members/{member_id}/erase")
+    def erase_member(member_id: int, body: EraseIn, principal: Principal = eraser) -> Person:
+        """Erases the member's personal data for good; counts stay."""
+        def change(session: Session) -> Member:
+            now = utcnow()
+            done = erase.erase(session=session, principal=principal, member_id=member_id,
+                               confirm=body.confirm, now=now)
+            member_notices.peers_told(session, services.catalog, done.member, done.closed,
+                                 now=now)
+            return done.member
+        return _change(services, change)
 
     return router
 

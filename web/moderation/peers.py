@@ -4,7 +4,10 @@
   members' public profiles and the report text; without `status`, all of them.
 - `POST /introductions/{id}/close` closes one (the relay stops forwarding) and tells
   both members a moderator closed it.
+- `GET /introductions/{id}/messages`: the messages of a reported relay, and only of
+  that relay (services/members_admin/relays.py); admins and moderators, audit-logged.
 
+An account sees the introductions one of whose members is in its scope (others: 404).
 The relay code is not shown: with it anyone could write into the conversation.
 """
 
@@ -16,17 +19,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from bot.notify import deliver
-from bot.replies import Notice, Reply
+from bot import member_notices
 from content.db import session_scope
 from content.models import Introduction, Member, utcnow
 from services import moderation
+from services.access import Principal, sees_member
+from services.members_admin import relays
 from web.moderation import auth
 from web.moderation.members import Profile, refused
 
 STATUSES = ("proposed", "active", "declined", "closed", "reported")
 STATUS_PATTERN = "^(" + "|".join(STATUSES) + ")$"
-CLOSED = "moderation.introduction_closed"
+CLOSED = member_notices.CLOSED
 
 
 class IntroductionOut(BaseModel):
@@ -53,6 +57,16 @@ class IntroductionOut(BaseModel):
                    closed_at=intro.closed_at, closed_by=intro.closed_by)
 
 
+class RelayOut(BaseModel):
+    """One message a member sent through the relay (the text after the code)."""
+
+    id: int
+    member_id: int
+    at: datetime
+    text: str
+    lang: str
+
+
 class Closed(IntroductionOut):
     """A closed introduction and how many of its two members were told."""
 
@@ -64,30 +78,34 @@ def make_router(services) -> APIRouter:
     router = APIRouter()
     # A default, not an Annotated alias: postponed annotations cannot see locals.
     moderator = Depends(auth.require(services, "relays.act"))
+    reader = Depends(auth.require(services, "queues.read"))
+    support = Depends(auth.require(services, "members.history"))
 
-    @router.get("/introductions", dependencies=[Depends(auth.require(services, "queues.read"))])
+    @router.get("/introductions")
     def introductions(status: Annotated[str | None, Query(pattern=STATUS_PATTERN)] = None,
                       limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> list[IntroductionOut]:
+                      offset: Annotated[int, Query(ge=0)] = 0,
+                      principal: Principal = reader) -> list[IntroductionOut]:
         """Introductions of one status (all without it), newest first."""
         with session_scope(services.db) as session:
             intros = moderation.introductions(session=session, status=status, limit=limit,
-                                              offset=offset)
+                                              offset=offset, principal=principal)
             members = moderation.members_by_id(
                 session=session, ids={m for i in intros for m in (i.member_a, i.member_b)})
             return [IntroductionOut.of(intro, members) for intro in intros]
 
     @router.post("/introductions/{introduction_id}/close")
-    def close(introduction_id: int, actor: str = moderator) -> Closed:
+    def close(introduction_id: int, principal: Principal = moderator) -> Closed:
         """Closes the introduction and tells both members."""
         now = utcnow()
         try:
             with session_scope(services.db) as session:
+                _visible(session, principal, introduction_id)
                 intro = moderation.close_introduction(
-                    session=session, introduction_id=introduction_id, actor=actor, now=now)
-                told = sum(bool(deliver(session, services.catalog,
-                                        Notice(member_id, (Reply(CLOSED),)), now=now))
-                           for member_id in (intro.member_a, intro.member_b))
+                    session=session, introduction_id=introduction_id, actor=principal,
+                    now=now)
+                told = member_notices.introduction_closed(session, services.catalog, intro,
+                                                     now=now)
                 members = moderation.members_by_id(
                     session=session, ids={intro.member_a, intro.member_b})
                 return Closed(**IntroductionOut.of(intro, members).model_dump(),
@@ -95,4 +113,24 @@ def make_router(services) -> APIRouter:
         except (moderation.NotFound, moderation.Refused) as exc:
             raise refused(exc) from None
 
+    @router.get("/introductions/{introduction_id}/messages")
+    def messages(introduction_id: int, principal: Principal = support) -> list[RelayOut]:
+        """The messages of a reported relay, oldest first."""
+        try:
+            with session_scope(services.db) as session:
+                return [RelayOut(**vars(m)) for m in relays.messages(
+                    session=session, principal=principal, introduction_id=introduction_id)]
+        except moderation.NotFound as exc:
+            raise refused(exc) from None
+
     return router
+
+
+def _visible(session, principal: Principal, introduction_id: int) -> None:
+    """NotFound unless the account sees one of the introduction's members."""
+    intro = session.get(Introduction, introduction_id)
+    if intro is None:
+        return  # close_introduction says so
+    members = moderation.members_by_id(session=session, ids={intro.member_a, intro.member_b})
+    if not any(sees_member(principal, m) for m in members.values()):
+        raise moderation.NotFound(f"no introduction {introduction_id}")
