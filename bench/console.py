@@ -66,13 +66,14 @@ def serve(conn, url: str, port: int) -> None:
     import uvicorn
     from fastapi.responses import HTMLResponse
 
-    from peerlearn.app import create_app
+    from peerlearn.app import create_app, settle_heap
     from peerlearn.wiring import build
 
     settings = bench_settings(url)
     app = create_app(settings, build(settings))
     page = "<!doctype html><title>bare</title><p>" + "x" * 2000
     app.add_api_route("/bench/bare", lambda: HTMLResponse(page), methods=["GET"])
+    settle_heap()  # as `peerlearn serve` does
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, workers=1,
                                            log_level="warning", access_log=False))
 

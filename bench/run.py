@@ -1,10 +1,10 @@
-"""Runs every benchmark (webhooks, dispatcher, language, search) and prints their goals
-side by side.
+"""Runs the benchmarks (webhooks, dispatcher, language, search, console) and prints
+their goals side by side.
 
 `make bench` runs this on a fresh SQLite database in a temporary directory; pass
 `--database-url postgresql://root@127.0.0.1:5432/test` to run on a scratch database
-created on that server (and dropped afterwards). Takes about ten minutes on two cores
-(growing the search index to 10,000 practices is most of it).
+created on that server (and dropped afterwards). Takes about fifteen minutes on two
+cores (growing the search index to 10,000 practices is most of it).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 import time  # noqa: E402
 
-from bench import dispatcher, language, search, webhooks  # noqa: E402
+from bench import console, dispatcher, language, search, webhooks  # noqa: E402
 from bench.common import arguments, goals_table  # noqa: E402
 
 
@@ -33,6 +33,8 @@ def main() -> int:
     goals += language.main([])
     print("\n" + "=" * 100 + "\n")
     goals += search.main(forwarded)
+    print("\n" + "=" * 100 + "\n")
+    goals += console.main(forwarded)
     print("\n" + "=" * 100)
     print(f"SUMMARY ({args.database_url or 'sqlite'}; {time.perf_counter() - start:.0f} s)")
     print(goals_table(goals))

@@ -40,7 +40,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     """Serves the webhooks, the simulator and the API."""
     import uvicorn
 
-    from peerlearn.app import create_app
+    from peerlearn.app import create_app, settle_heap
 
     settings = Settings()
     try:
@@ -48,6 +48,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     except DatabaseNotMigrated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
+    settle_heap()
     uvicorn.run(application, host=host, port=port or settings.port, log_level="info")
 
 

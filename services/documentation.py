@@ -98,8 +98,13 @@ def next_question(*, session: Session, practice: Practice | None,
     """The first question neither answered nor skipped (None: the interview is done)."""
     if practice is None:
         return next((q for q in QUESTIONS if q not in skipped), None)
-    done = answered(practice, translation(session=session, practice=practice))
-    done |= set(interview(practice).get("skipped", ())) | set(skipped)
+    return question_after(practice, translation(session=session, practice=practice), skipped)
+
+
+def question_after(practice: Practice, tr: PracticeTranslation | None,
+                   skipped: tuple[str, ...] = ()) -> str | None:
+    """next_question for a draft whose translation is already loaded."""
+    done = answered(practice, tr) | set(interview(practice).get("skipped", ())) | set(skipped)
     return next((q for q in QUESTIONS if q not in done), None)
 
 

@@ -68,7 +68,7 @@ def _org_id(slug: str):
 
 def questions(principal: Principal, filters: Filters, *conditions) -> Select:
     """Questions (with their asker) matching the conditions, in scope, oldest first."""
-    asker = aliased(Member)
+    asker = Member
     query = (select(Question, asker).join(asker, asker.id == Question.member_id)
              .where(*conditions, question_scope(principal, asker))
              .order_by(Question.id))
@@ -77,7 +77,7 @@ def questions(principal: Principal, filters: Filters, *conditions) -> Select:
 
 def answers(principal: Principal, filters: Filters, *conditions) -> Select:
     """Answers (with their question and asker) matching the conditions, in scope."""
-    asker = aliased(Member)
+    asker = Member
     query = (select(Answer, Question, asker)
              .join(Question, Question.id == Answer.question_id)
              .join(asker, asker.id == Question.member_id)
@@ -194,13 +194,20 @@ def visible(principal: Principal) -> tuple[str, ...]:
 
 
 def count(session: Session, query: Select) -> int:
-    """How many rows a queue query has."""
-    return session.execute(select(func.count()).select_from(
-        query.order_by(None).subquery())).scalar_one()
+    """How many rows a queue query has (its own FROM and WHERE, counted in place: no
+    subquery to build or to plan)."""
+    return session.execute(_counted(query)).scalar_one()
 
 
 def counts(*, session: Session, principal: Principal,
            filters: Filters = Filters()) -> dict[str, int]:
-    """Every queue's size for the account (the navigation's numbers)."""
-    return {name: count(session, BUILDERS[name](principal, filters))
-            for name in visible(principal)}
+    """Every queue's size for the account (the navigation's numbers), in one statement:
+    one round trip and one plan rather than eight."""
+    names = visible(principal)
+    sizes = select(*[_counted(BUILDERS[name](principal, filters)).scalar_subquery()
+                     for name in names])
+    return dict(zip(names, session.execute(sizes).one(), strict=True))
+
+
+def _counted(query: Select) -> Select:
+    return query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)

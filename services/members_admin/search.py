@@ -57,11 +57,17 @@ def search(*, session: Session, principal: Principal, filters: Filters = Filters
            limit: int = PAGE, offset: int = 0, whole_numbers: bool = True) -> list[Listed]:
     """Members in scope matching the filters, newest first; numbers whole for admins
     unless `whole_numbers` is False (the JSON API masks them for everyone)."""
+    dialect = session.get_bind().dialect.name
+    newest = Member.id.desc()
+    if dialect == "postgresql" and (filters.text or "").strip():
+        # Not in id order: PostgreSQL would walk the primary key backwards hoping to
+        # meet 50 matches early, every member for a rare name (37 ms at 100,000);
+        # "id + 0" makes it take the matches from the trigram indexes, then sort them.
+        newest = (Member.id + 0).desc()
     query = (select(Member, Organisation.slug)
              .outerjoin(Organisation, Organisation.id == Member.organisation_id)
-             .where(member_scope(principal),
-                    *conditions(filters, session.get_bind().dialect.name))
-             .order_by(Member.id.desc()).offset(offset).limit(limit))
+             .where(member_scope(principal), *conditions(filters, dialect))
+             .order_by(newest).offset(offset).limit(limit))
     rows = session.exec(query).all()
     reach = identities_of(session, [member.id for member, _ in rows])
     whole = whole_numbers and principal.is_admin

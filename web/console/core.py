@@ -88,7 +88,7 @@ class Console:
                                  autoescape=True, undefined=jinja2.StrictUndefined,
                                  extensions=["jinja2.ext.i18n"], trim_blocks=True,
                                  lstrip_blocks=True)
-        env.install_gettext_translations(i18n.translations("en"), newstyle=True)
+        i18n.install(env, i18n.translations("en"))
         env.globals.update(LANGUAGES=LANGUAGES, language_name=language_name,
                            allowed=allowed, PREFIX=PREFIX)
         env.filters.update(when=when, query=urlencode)

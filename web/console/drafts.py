@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, select
 
-from content.models import Member, Organisation, Practice
+from content.models import Member, Organisation, Practice, PracticeTranslation
 from services import documentation, queues
 from web.console.core import Console, Current
 
@@ -47,7 +47,7 @@ def make_router(console: Console) -> APIRouter:
         with console.db() as session:
             found = list(session.exec(queues.drafts(current.principal, filters)
                                       .offset(offset).limit(PAGE)))
-            rows = [_row(session, practice) for practice in found]
+            rows = _rows(session, found)
             orgs = list(session.exec(select(Organisation).order_by(Organisation.name))) \
                 if current.principal.is_admin else []
             return console.render(request, current, "console/queues/drafts.html", {
@@ -57,11 +57,21 @@ def make_router(console: Console) -> APIRouter:
     return router
 
 
-def _row(session: Session, practice: Practice) -> DraftRow:
+def _rows(session: Session, found: list[Practice]) -> list[DraftRow]:
+    """The page's rows, their contributors and answers read in two queries."""
+    members = {m.id: m for m in session.exec(select(Member).where(
+        Member.id.in_({p.contributor_id for p in found if p.contributor_id})))}
+    texts = {(t.practice_id, t.lang): t for t in session.exec(
+        select(PracticeTranslation).where(
+            PracticeTranslation.practice_id.in_([p.id for p in found])))}
+    return [_row(p, members.get(p.contributor_id),
+                 texts.get((p.id, documentation.interview(p).get("lang")))) for p in found]
+
+
+def _row(practice: Practice, member: Member | None,
+         tr: PracticeTranslation | None) -> DraftRow:
     record = documentation.interview(practice)
-    member = session.get(Member, practice.contributor_id) if practice.contributor_id else None
-    tr = documentation.translation(session=session, practice=practice)
     return DraftRow(practice, tr.title if tr else "", record.get("lang"),
                     member.country if member else practice.country,
-                    documentation.next_question(session=session, practice=practice) is None,
+                    documentation.question_after(practice, tr) is None,
                     list(record.get("skipped", [])), len(practice.media))
