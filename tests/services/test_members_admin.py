@@ -110,6 +110,25 @@ def test_the_search_filters_within_the_scope_newest_first(session, orgs):
         "សុខា ចាន់"]
 
 
+@pytest.mark.parametrize("recent", [search.RECENT, 25])
+def test_text_search_pages_are_the_newest_matches_in_order(session, orgs, monkeypatch,
+                                                         recent):
+    """On PostgreSQL a text search looks through the newest members first; with a window
+    smaller than the matches (25 of 150 members) the pages must still be exact."""
+    monkeypatch.setattr(search, "RECENT", recent)
+    made = [member(session, name=f"Dara {i}" if i % 3 else f"Sokha {i}",
+                   enterprise="seed bank" if i % 2 else "rice mill") for i in range(150)]
+    admin = principal("admin")
+    for text, matches in (("dara", lambda m: m.name.startswith("Dara")),
+                          ("seed bank", lambda m: m.enterprise == "seed bank"),
+                          ("sokha 14", lambda m: m.name.startswith("Sokha 14"))):
+        expected = [m.name for m in reversed(made) if matches(m)]
+        pages = [names(search.search(session=session, principal=admin, limit=20,
+                                     offset=offset, filters=search.Filters(text=text)))
+                 for offset in range(0, 120, 20)]
+        assert sum(pages, []) == expected[:120], text
+
+
 def test_numbers_are_masked_for_everyone_but_admins(session, orgs):
     member(session, name="Sokha", phone="+85512345678")
     session.add(Identity(member_id=member(session, name="Tg").id, provider="telegram",
