@@ -13,7 +13,7 @@ checkpointed out of the WAL).
 
 Goal (issue): p95 propose() <= 50 ms at 100,000 members. Printed next to it: the CPU
 time of this process per call (our own cost when other work shares the machine; on
-PostgreSQL the server's time is not in it) and the figure before member_offer.
+PostgreSQL the server's time is not in it).
 Run alone: .venv/bin/python bench/matching.py [--database-url postgresql://...]
 """
 
@@ -60,9 +60,6 @@ COUNTRIES = {  # country: (share, language, timezone)
     "ID": (9, "id", "Asia/Jakarta"), "TH": (3, "th", "Asia/Bangkok")}
 RESOURCE = {"MY", "PH", "ID"}
 TOPIC_WEIGHTS = [1.0 / (rank + 1) ** 0.7 for rank in range(len(TOPICS))]
-# p95 before member_offer (JSON lists scanned in every member row), same machine and
-# options: the median of eight runs (bench/README.md)
-BASELINE_P95_MS = {"sqlite": 35.0, "postgresql": 86.0}
 
 
 def _options(parser) -> None:
@@ -165,9 +162,9 @@ def main(argv: list[str] | None = None) -> list[Goal]:
           f"max {max(timings):.1f} ms (this process's CPU: p50 "
           f"{percentile(cpu, 50):.1f} ms, p95 {percentile(cpu, 95):.1f} ms); "
           f"{found} found a peer; load average {os.getloadavg()[0]:.1f}", flush=True)
-    print(table(["propose()", "p50", "p95", "CPU p95", "goal p95", "before p95"],
+    print(table(["propose()", "p50", "p95", "CPU p95", "goal p95"],
                 [[backend, f"{p50:.1f} ms", f"{p95:.1f} ms", f"{percentile(cpu, 95):.1f} ms",
-                  f"<= {GOAL_MS:.0f} ms", f"{BASELINE_P95_MS[backend]:.0f} ms"]]))
+                  f"<= {GOAL_MS:.0f} ms"]]))
     goals.append(Goal("matching", f"p95 propose() at {args.members} members ({backend})",
                       f"{p95:.1f} ms", f"<= {GOAL_MS:.0f} ms", p95 <= GOAL_MS))
     print(goals_table(goals))

@@ -14,7 +14,7 @@ ANALYZE and the bulk insert checkpointed out of the WAL).
 
 Goal (issue): p95 route() <= 50 ms at 100,000 members. Printed next to it: the CPU time
 of this process per call (our own cost when other work shares the machine; on
-PostgreSQL the server's time is not in it) and the figure before member_offer.
+PostgreSQL the server's time is not in it).
 Run alone: .venv/bin/python bench/routing.py [--database-url postgresql://...]
 """
 
@@ -59,9 +59,6 @@ PEERS = {"km": "Asia/Phnom_Penh", "lo": "Asia/Vientiane", "my": "Asia/Yangon",
 EXPERTS = {"ms": "Asia/Kuala_Lumpur", "fil": "Asia/Manila", "id": "Asia/Jakarta",
            "en": "Asia/Singapore"}
 START = datetime(2025, 3, 10, tzinfo=UTC)
-# p95 before member_offer (JSON lists scanned in every member row), same machine and
-# options: the median of eight runs (bench/README.md)
-BASELINE_P95_MS = {"sqlite": 77.0, "postgresql": 382.0}
 
 
 def _options(parser) -> None:
@@ -149,9 +146,9 @@ def main(argv: list[str] | None = None) -> list[Goal]:
           f"max {max(timings):.1f} ms (this process's CPU: p50 {percentile(cpu, 50):.1f} "
           f"ms, p95 {percentile(cpu, 95):.1f} ms); load average {os.getloadavg()[0]:.1f}")
     print("  outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.items())))
-    print(table(["route()", "p50", "p95", "CPU p95", "goal p95", "before p95"],
+    print(table(["route()", "p50", "p95", "CPU p95", "goal p95"],
                 [[backend, f"{p50:.1f} ms", f"{p95:.1f} ms", f"{percentile(cpu, 95):.1f} ms",
-                  f"<= {GOAL_MS:.0f} ms", f"{BASELINE_P95_MS[backend]:.0f} ms"]]))
+                  f"<= {GOAL_MS:.0f} ms"]]))
     goals = [Goal("routing", f"p95 route() at {args.members} members ({backend})",
                   f"{p95:.1f} ms", f"<= {GOAL_MS:.0f} ms", p95 <= GOAL_MS)]
     print(goals_table(goals))
