@@ -29,7 +29,7 @@ from sqlmodel import Session
 from content.db import session_scope
 from content.languages import BY_CODE, LANGUAGES
 from content.models import utcnow
-from services import queues
+from services import moderation, queues
 from services.access import Principal, allowed
 from services.accounts import passwords, principal_of, sessions, throttle
 from web.console import i18n
@@ -183,3 +183,9 @@ def when(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def refused_status(refusal: moderation.Refused) -> int:
+    """The status of a page shown again with a service's refusal: 409 when the record
+    changed meanwhile (a Conflict), 422 for what was asked."""
+    return 409 if isinstance(refusal, moderation.Conflict) else 422

@@ -19,7 +19,7 @@ from bot import member_notices
 from content.models import utcnow
 from services import moderation
 from services.members_admin import actions, erase, record
-from web.console.core import PREFIX, Console, Current, NotFound
+from web.console.core import PREFIX, Console, Current, NotFound, refused_status
 from web.console.members import member_page
 
 NOTICES = {
@@ -56,7 +56,7 @@ def make_router(console: Console) -> APIRouter:
                                               member_id=member_id, profile=profile)
             if new:
                 member_notices.expert_made(session, console.services.catalog, member,
-                                      now=utcnow())
+                                           now=utcnow())
             return "expert_made" if new else "expert_updated"
         return _act(console, request, current, member_id, change)
 
@@ -78,8 +78,8 @@ def make_router(console: Console) -> APIRouter:
             now = utcnow()
             done = actions.block(session=session, principal=current.principal,
                                  member_id=member_id, reason=reason, now=now)
-            member_notices.blocked(session, console.services.catalog, done.member, done.closed,
-                              now=now)
+            member_notices.blocked(session, console.services.catalog, done.member,
+                                   done.closed, now=now)
             return "blocked"
         return _act(console, request, current, member_id, change)
 
@@ -108,13 +108,12 @@ def make_router(console: Console) -> APIRouter:
                 done = erase.erase(session=session, principal=current.principal,
                                    member_id=member_id, confirm=confirm, now=now)
                 member_notices.peers_told(session, console.services.catalog, done.member,
-                                     done.closed, now=now)
+                                          done.closed, now=now)
         except moderation.NotFound:
             raise NotFound() from None
         except moderation.Refused as exc:
             return _erase_page(console, request, current, member_id, error=str(exc),
-                               status_code=409 if isinstance(exc, moderation.Conflict)
-                               else 422)
+                               status_code=refused_status(exc))
         return console.redirect(f"{PREFIX}/members/{member_id}", ok="erased")
 
     return router
@@ -130,9 +129,8 @@ def _act(console: Console, request: Request, current: Current, member_id: int,
     except moderation.NotFound:
         raise NotFound() from None
     except moderation.Refused as exc:
-        status = 409 if isinstance(exc, moderation.Conflict) else 422
         return member_page(console, request, current, member_id, error=str(exc),
-                           status_code=status)
+                           status_code=refused_status(exc))
     return console.redirect(f"{PREFIX}/members/{member_id}", ok=ok)
 
 

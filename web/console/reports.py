@@ -17,7 +17,7 @@ from content.models import utcnow
 from services import moderation, queues
 from services.access import allowed, sees_member
 from services.members_admin import actions, relays
-from web.console.core import PREFIX, Console, Current, NotFound
+from web.console.core import PREFIX, Console, Current, NotFound, refused_status
 from web.console.members import organisation_choices
 
 PAGE = 20
@@ -84,13 +84,12 @@ def make_router(console: Console) -> APIRouter:
                 done = actions.block(session=session, principal=current.principal,
                                      member_id=member_id, reason=reason, now=now)
                 member_notices.blocked(session, console.services.catalog, done.member,
-                                  done.closed, now=now)
+                                       done.closed, now=now)
         except moderation.NotFound:
             raise NotFound() from None
         except moderation.Refused as exc:
             return report_page(console, request, current, introduction_id, error=str(exc),
-                               status_code=409 if isinstance(exc, moderation.Conflict)
-                               else 422)
+                               status_code=refused_status(exc))
         return console.redirect(f"{PREFIX}/queues/reports/{introduction_id}", ok="blocked")
 
     return router

@@ -250,7 +250,7 @@ def make_router(services) -> APIRouter:
             done = erase.erase(session=session, principal=principal, member_id=member_id,
                                confirm=body.confirm, now=now)
             member_notices.peers_told(session, services.catalog, done.member, done.closed,
-                                 now=now)
+                                      now=now)
             return done.member
         return _change(services, change)
 

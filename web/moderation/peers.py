@@ -105,7 +105,7 @@ def make_router(services) -> APIRouter:
                     session=session, introduction_id=introduction_id, actor=principal,
                     now=now)
                 told = member_notices.introduction_closed(session, services.catalog, intro,
-                                                     now=now)
+                                                          now=now)
                 members = moderation.members_by_id(
                     session=session, ids={intro.member_a, intro.member_b})
                 return Closed(**IntroductionOut.of(intro, members).model_dump(),
