@@ -1,9 +1,9 @@
 """What moderators change about a member from the console: make or unmake a resource
 person, block and unblock, erase (admins only, after typing the member's id).
 
-Each form posts here, calls the same service as the JSON API (services/members_admin),
-tells the member through bot/member_notices.py in the same transaction, and redirects back to
-the record (post/redirect/get). A refused change shows the record again with the reason.
+Each form posts here, calls the same action as the JSON API (bot/member_actions.py: the
+change and the member's notice in one transaction), and redirects back to the record
+(post/redirect/get). A refused change shows the record again with the reason.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from bot import member_notices
+from bot import member_actions
 from content.models import utcnow
 from services import moderation
-from services.members_admin import actions, erase, record
+from services.members_admin import actions, record
 from web.console.core import PREFIX, Console, Current, NotFound, refused_status
 from web.console.members import member_page
 
@@ -52,11 +52,9 @@ def make_router(console: Console) -> APIRouter:
                                            timezone.strip() or None, organisation or None)
 
         def change(session: Session) -> str:
-            member, new = actions.make_expert(session=session, principal=current.principal,
-                                              member_id=member_id, profile=profile)
-            if new:
-                member_notices.expert_made(session, console.services.catalog, member,
-                                           now=utcnow())
+            _, new = member_actions.make_expert(session, console.services.catalog,
+                                                current.principal, member_id, profile,
+                                                now=utcnow())
             return "expert_made" if new else "expert_updated"
         return _act(console, request, current, member_id, change)
 
@@ -64,9 +62,8 @@ def make_router(console: Console) -> APIRouter:
     def unexpert(request: Request, member_id: int, current: Current = actor) -> Response:
         """Makes a resource person a member again, and thanks them."""
         def change(session: Session) -> str:
-            member = actions.unmake_expert(session=session, principal=current.principal,
-                                           member_id=member_id)
-            member_notices.expert_unmade(session, console.services.catalog, member, now=utcnow())
+            member_actions.unmake_expert(session, console.services.catalog,
+                                         current.principal, member_id, now=utcnow())
             return "expert_unmade"
         return _act(console, request, current, member_id, change)
 
@@ -75,11 +72,8 @@ def make_router(console: Console) -> APIRouter:
               reason: Annotated[str, Form(max_length=actions.REASON_MAX)] = "") -> Response:
         """Blocks the member: no more introductions; they and their peers are told."""
         def change(session: Session) -> str:
-            now = utcnow()
-            done = actions.block(session=session, principal=current.principal,
-                                 member_id=member_id, reason=reason, now=now)
-            member_notices.blocked(session, console.services.catalog, done.member,
-                                   done.closed, now=now)
+            member_actions.block(session, console.services.catalog, current.principal,
+                                 member_id, reason, now=utcnow())
             return "blocked"
         return _act(console, request, current, member_id, change)
 
@@ -87,9 +81,8 @@ def make_router(console: Console) -> APIRouter:
     def unblock(request: Request, member_id: int, current: Current = actor) -> Response:
         """Lets the member meet peers again."""
         def change(session: Session) -> str:
-            member = actions.unblock(session=session, principal=current.principal,
-                                     member_id=member_id)
-            member_notices.unblocked(session, console.services.catalog, member, now=utcnow())
+            member_actions.unblock(session, console.services.catalog, current.principal,
+                                   member_id, now=utcnow())
             return "unblocked"
         return _act(console, request, current, member_id, change)
 
@@ -102,13 +95,11 @@ def make_router(console: Console) -> APIRouter:
     def erase_member(request: Request, member_id: int, current: Current = eraser,
                      confirm: Annotated[str, Form(max_length=20)] = "") -> Response:
         """Erases the member's personal data; irreversible."""
-        now = utcnow()
         try:
             with console.db() as session:
-                done = erase.erase(session=session, principal=current.principal,
-                                   member_id=member_id, confirm=confirm, now=now)
-                member_notices.peers_told(session, console.services.catalog, done.member,
-                                          done.closed, now=now)
+                member_actions.erase_member(session, console.services.catalog,
+                                            current.principal, member_id, confirm,
+                                            now=utcnow())
         except moderation.NotFound:
             raise NotFound() from None
         except moderation.Refused as exc:

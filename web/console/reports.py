@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bot import member_notices
+from bot import member_actions, member_notices
 from content.models import utcnow
 from services import moderation, queues
 from services.access import allowed, sees_member
@@ -81,10 +81,8 @@ def make_router(console: Console) -> APIRouter:
                 intro, _, _ = _reported(session, current, introduction_id)
                 if member_id not in (intro.member_a, intro.member_b):
                     raise moderation.Refused("block one of this relay's two members")
-                done = actions.block(session=session, principal=current.principal,
-                                     member_id=member_id, reason=reason, now=now)
-                member_notices.blocked(session, console.services.catalog, done.member,
-                                       done.closed, now=now)
+                member_actions.block(session, console.services.catalog, current.principal,
+                                     member_id, reason, now=now)
         except moderation.NotFound:
             raise NotFound() from None
         except moderation.Refused as exc:

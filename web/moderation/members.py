@@ -28,13 +28,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from bot import member_notices
+from bot import member_actions
 from content.db import session_scope
 from content.languages import LANGUAGE_CODES
 from content.models import Member, utcnow
 from services import moderation
 from services.access import Principal
-from services.members_admin import actions, erase, export, search, visible_member
+from services.members_admin import actions, export, search, visible_member
 from web.moderation import auth
 
 ROLE_PATTERN = "^(" + "|".join(moderation.ROLES) + ")$"
@@ -180,10 +180,8 @@ def make_router(services) -> APIRouter:
                                            body.timezone, body.organisation)
 
         def change(session: Session) -> Member:
-            member, new = actions.make_expert(session=session, principal=principal,
-                                              member_id=member_id, profile=profile)
-            if new:
-                member_notices.expert_made(session, services.catalog, member, now=utcnow())
+            member, _ = member_actions.make_expert(session, services.catalog, principal,
+                                                   member_id, profile, now=utcnow())
             return member
         return _change(services, change)
 
@@ -191,10 +189,8 @@ def make_router(services) -> APIRouter:
     def unexpert(member_id: int, principal: Principal = moderator) -> Person:
         """Makes a resource person a member again, with a polite note."""
         def change(session: Session) -> Member:
-            member = actions.unmake_expert(session=session, principal=principal,
-                                           member_id=member_id)
-            member_notices.expert_unmade(session, services.catalog, member, now=utcnow())
-            return member
+            return member_actions.unmake_expert(session, services.catalog, principal,
+                                                member_id, now=utcnow())
         return _change(services, change)
 
     @router.post("/members/{member_id}/role")
@@ -214,21 +210,16 @@ def make_router(services) -> APIRouter:
     def block(member_id: int, body: BlockIn, principal: Principal = moderator) -> Person:
         """Blocks the member; their open introductions close and everyone is told."""
         def change(session: Session) -> Member:
-            now = utcnow()
-            done = actions.block(session=session, principal=principal, member_id=member_id,
-                                 reason=body.reason, now=now)
-            member_notices.blocked(session, services.catalog, done.member, done.closed, now=now)
-            return done.member
+            return member_actions.block(session, services.catalog, principal, member_id,
+                                        body.reason, now=utcnow())
         return _change(services, change)
 
     @router.post("/members/{member_id}/unblock")
     def unblock(member_id: int, principal: Principal = moderator) -> Person:
         """Lets the member be introduced and asked again."""
         def change(session: Session) -> Member:
-            member = actions.unblock(session=session, principal=principal,
-                                     member_id=member_id)
-            member_notices.unblocked(session, services.catalog, member, now=utcnow())
-            return member
+            return member_actions.unblock(session, services.catalog, principal, member_id,
+                                          now=utcnow())
         return _change(services, change)
 
     @router.post("/members/{member_id}/export")
@@ -246,12 +237,8 @@ def make_router(services) -> APIRouter:
     def erase_member(member_id: int, body: EraseIn, principal: Principal = eraser) -> Person:
         """Erases the member's personal data for good; counts stay."""
         def change(session: Session) -> Member:
-            now = utcnow()
-            done = erase.erase(session=session, principal=principal, member_id=member_id,
-                               confirm=body.confirm, now=now)
-            member_notices.peers_told(session, services.catalog, done.member, done.closed,
-                                      now=now)
-            return done.member
+            return member_actions.erase_member(session, services.catalog, principal,
+                                               member_id, body.confirm, now=utcnow())
         return _change(services, change)
 
     return router
