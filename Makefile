@@ -30,7 +30,7 @@ run: install
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The console's texts for translators (tests/web/console/test_i18n.py checks it is current).
 console-pot: install-dev
