@@ -29,12 +29,24 @@ def load_pack(root: Path) -> tuple[list[PracticeDraft], list[Problem]]:
     drafts, problems = [], []
     if not root.is_dir():
         return [], [Problem(str(root), 0, "", "not a folder")]
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+    folders = sorted(p for p in root.iterdir() if p.is_dir())
+    if not folders or (root / "en.md").is_file():
+        return [], [_not_a_pack(root)]
+    for folder in folders:
         draft, found = load_practice(folder, pack=root.name)
         problems += found
         if draft is not None and not any(not p.warning for p in found):
             drafts.append(draft)
     return drafts, problems
+
+
+def _not_a_pack(root: Path) -> Problem:
+    """What an empty or wrong folder given as a pack is."""
+    if (root / "en.md").is_file():
+        return Problem(str(root), 0, "", "this is a practice folder; give the pack that "
+                       f"holds it ({root.parent})")
+    return Problem(str(root), 0, "", "no practice folders here: a pack is a folder of "
+                   "practice folders, each with an en.md (content/packs/FORMAT.md)")
 
 
 def load_practice(folder: Path, pack: str) -> tuple[PracticeDraft | None, list[Problem]]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import Progress
 
 from content.db import make_engine, session_scope
@@ -30,6 +31,11 @@ def _packs(paths: list[Path] | None) -> list[Path]:
     return sorted(p for p in BUNDLED_PACKS.iterdir() if p.is_dir())
 
 
+def _count(n: int, noun: str) -> str:
+    """"1 error", "2 errors"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _report(problems: list[Problem]) -> int:
     errors = [p for p in problems if not p.warning]
     for problem in problems:
@@ -45,8 +51,15 @@ def validate(paths: Packs = None) -> None:
         drafts, problems = load_pack(path)
         total += len(drafts)
         errors += _report(problems)
-    typer.echo(f"{total} practices valid, {errors} errors")
+    typer.echo(f"{_count(total, 'practice')} valid, {_count(errors, 'error')}")
     raise typer.Exit(1 if errors else 0)
+
+
+def _progress() -> Progress:
+    """A progress bar on the terminal's stderr; nothing (not even a blank line) when
+    the output goes to a file or a pipe."""
+    console = Console(stderr=True)
+    return Progress(console=console, transient=True, disable=not console.is_terminal)
 
 
 ReplaceEdited = Annotated[bool, typer.Option(
@@ -63,7 +76,7 @@ def import_(paths: Packs = None, replace_edited: ReplaceEdited = False) -> None:
     for path in _packs(paths):
         drafts, problems = load_pack(path)
         errors += _report(problems)
-        with Progress(transient=True) as progress, session_scope(engine) as session:
+        with _progress() as progress, session_scope(engine) as session:
             task = progress.add_task(f"importing {path.name}", total=len(drafts))
             result = import_drafts(session, drafts, replace_edited=replace_edited,
                                    on_each=lambda _d, t=task: progress.advance(t))
@@ -74,7 +87,7 @@ def import_(paths: Packs = None, replace_edited: ReplaceEdited = False) -> None:
                    f"{result.unchanged} unchanged{kept}")
     engine.dispose()
     if errors:
-        typer.echo(f"{errors} errors: those practices were not imported", err=True)
+        typer.echo(f"{_count(errors, 'error')}: those practices were not imported", err=True)
     raise typer.Exit(1 if errors else 0)
 
 

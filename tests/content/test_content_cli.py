@@ -56,7 +56,7 @@ def test_validate_broken_pack_exits_one_and_names_file_and_line(mixed):
             "archived") in result.stderr
     problems = [line for line in result.stderr.splitlines() if line.strip()]
     assert problems and all(re.match(r"^\S+\.md:\d+: (error|warning): ", p) for p in problems)
-    assert "1 practices valid, 2 errors" in result.stdout
+    assert "1 practice valid, 2 errors" in result.stdout
 
 
 def test_validate_reports_warnings_but_exits_zero(tmp_path):
@@ -65,14 +65,27 @@ def test_validate_reports_warnings_but_exits_zero(tmp_path):
     result = runner.invoke(app, ["content", "validate", str(pack)])
     assert result.exit_code == 0, result.output
     assert "warn/seed-circle/en.md:21: warning: snippets:" in result.stderr
-    assert "1 practices valid, 0 errors" in result.stdout
+    assert "1 practice valid, 0 errors" in result.stdout
+
+
+@pytest.mark.parametrize("folder, says", [
+    (CORE / "sri-cambodia", "this is a practice folder; give the pack that holds it"),
+    (None, "no practice folders here: a pack is a folder of practice folders"),
+])
+def test_a_folder_that_is_not_a_pack_is_an_error(tmp_path, folder, says):
+    folder = folder or tmp_path / "empty"
+    folder.mkdir(exist_ok=True)
+    result = runner.invoke(app, ["content", "validate", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert f"{folder}:0: error: {says}" in result.stderr
+    assert "0 practices valid, 1 error\n" in result.stdout
 
 
 def test_import_with_a_broken_practice_exits_one_but_imports_the_valid_one(env, mixed,
                                                                            empty_store):
     result = runner.invoke(app, ["content", "import", str(mixed)], env=env)
     assert result.exit_code == 1, result.output
-    assert "mixed: 1 created, 0 updated, 0 unchanged" in result.stdout
+    assert result.stdout.splitlines()[0] == "mixed: 1 created, 0 updated, 0 unchanged"
     assert "2 errors: those practices were not imported" in result.stderr
     assert "mixed/bad-one/en.md:7:" in result.stderr
     assert _slugs(empty_store) == ["good-one"]
