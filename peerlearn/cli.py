@@ -49,7 +49,10 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     settle_heap()
-    uvicorn.run(application, host=host, port=port or settings.port, log_level="info")
+    port = port or settings.port
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    typer.echo(f"peerlearn: the simulator at {base}/simulator, the console at {base}/admin")
+    uvicorn.run(application, host=host, port=port, log_level="info")
 
 
 @app.command()

@@ -1,10 +1,17 @@
-"""The command line: migrate, serve's refusal of an old schema, the terminal chat."""
+"""The command line: migrate, serve's refusal of an old schema and its first line, the
+terminal chat."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from peerlearn.cli import app
+from tests.support.server import free_port
 
 runner = CliRunner()
 
@@ -33,3 +40,19 @@ def test_chat_rejects_a_number_that_is_not_a_phone(tmp_path):
     runner.invoke(app, ["migrate"], env=env)
     result = runner.invoke(app, ["chat", "--from", "hello"], env=env, input="")
     assert result.exit_code != 0 and "not a phone number" in result.output
+
+
+def test_serve_says_where_the_simulator_and_the_console_are(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
+    assert runner.invoke(app, ["migrate"], env=env).exit_code == 0
+    port = free_port()
+    peerlearn = Path(sys.executable).with_name("peerlearn")
+    with subprocess.Popen([str(peerlearn), "serve", "--port", str(port)], cwd=tmp_path,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True) as server:
+        try:
+            first = server.stdout.readline()
+        finally:
+            server.terminate()
+    assert first == (f"peerlearn: the simulator at http://127.0.0.1:{port}/simulator, "
+                     f"the console at http://127.0.0.1:{port}/admin\n")
