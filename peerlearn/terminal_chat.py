@@ -11,16 +11,17 @@ from bot.inbox import InboundItem
 from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
 from peerlearn.settings import Settings
 from peerlearn.wiring import build
-from services.phones import to_e164
+from services.phones import typed_address
 
 
 def run_chat(settings: Settings, channel: str, sender: str) -> None:
     """Reads lines, prints the bot's replies with their channel rendering."""
     if channel not in ("sms", "telegram"):
         raise typer.BadParameter("channel must be sms or telegram")
-    address = to_e164(sender) if channel == "sms" else sender
-    if not address:
-        raise typer.BadParameter(f"{sender!r} is not a phone number")
+    try:
+        address = typed_address(channel, sender)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     services = build(settings)
     try:
         ensure_migrated(services.db)

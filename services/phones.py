@@ -1,4 +1,5 @@
-"""Phone numbers: E.164 form and the country a number belongs to."""
+"""Phone numbers: E.164 form and the country a number belongs to; the address a person
+types for a simulated member."""
 
 from __future__ import annotations
 
@@ -27,3 +28,17 @@ def country_of(e164: str) -> str | None:
         return region
     regions = phonenumbers.region_codes_for_country_code(number.country_code)
     return regions[0] if len(regions) == 1 else None
+
+
+def typed_address(channel: str, raw: str) -> str:
+    """The address of a simulated member (the web simulator, `peerlearn chat`): an SMS
+    number in E.164 form, a Telegram user id (an integer). ValueError says what to type."""
+    raw = raw.strip()
+    if channel == "sms":
+        e164 = to_e164(raw)
+        if e164 is None:
+            raise ValueError(f"{raw!r} is not a phone number; use +country form")
+        return e164
+    if not raw.lstrip("-").isdigit() or len(raw) > 20:
+        raise ValueError("a Telegram user is a number, e.g. 100001")
+    return raw

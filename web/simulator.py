@@ -20,7 +20,7 @@ from sqlmodel import Session
 from bot.inbox import InboundItem
 from content.models import InboundMessage, OutboundMessage
 from services.history import conversation
-from services.phones import to_e164
+from services.phones import typed_address
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PROVIDER = "simulator"
@@ -35,14 +35,10 @@ class SimMessage(BaseModel):
 
 
 def _address(channel: str, raw: str) -> str:
-    if channel == "sms":
-        e164 = to_e164(raw.strip())
-        if e164 is None:
-            raise HTTPException(422, f"{raw!r} is not a phone number; use +country form")
-        return e164
-    if not raw.strip().lstrip("-").isdigit():
-        raise HTTPException(422, "a Telegram user is a number, e.g. 100001")
-    return raw.strip()
+    try:
+        return typed_address(channel, raw)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def _item(row: InboundMessage | OutboundMessage) -> dict:

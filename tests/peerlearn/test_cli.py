@@ -56,3 +56,14 @@ def test_serve_says_where_the_simulator_and_the_console_are(tmp_path):
             server.terminate()
     assert first == (f"peerlearn: the simulator at http://127.0.0.1:{port}/simulator, "
                      f"the console at http://127.0.0.1:{port}/admin\n")
+
+
+def test_chat_as_telegram_takes_a_user_id_as_the_simulator_does(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}"}
+    runner.invoke(app, ["migrate"], env=env)
+    refused = runner.invoke(app, ["chat", "--channel", "telegram", "--from", "abc"],
+                            env=env, input="")
+    assert refused.exit_code != 0 and "a Telegram user is a number" in refused.output
+    taken = runner.invoke(app, ["chat", "--channel", "telegram", "--from", "100001"],
+                          env=env, input="hi\n")
+    assert taken.exit_code == 0 and "Chatting as 100001 on telegram" in taken.output
