@@ -23,6 +23,7 @@ URL = re.compile(r"^https?://\S+$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)
 REVIEW_KEYS = {"reviewed_by", "reviewed_on"}
+SNIPPETS = (1, 8)  # how many snippets a file may have (FORMAT.md says the same)
 MAIN_KEYS = {"title", "reviewed", "snippets", "faq", *TEMPLATE_FIELDS, *FACT_FIELDS,
              *REVIEW_KEYS}
 TR_KEYS = {"title", "reviewed", "snippets", "faq", "translated_from", *TEMPLATE_FIELDS,
@@ -163,8 +164,10 @@ def _snippets(doc: PackFile, out: list[Problem], *, required: bool) -> list[str]
     items = doc.meta.get("snippets")
     if not required and items in (None, []):
         return []
-    if not isinstance(items, list) or not 1 <= len(items) <= 8:
-        out.append(Problem(doc.path, doc.line("snippets"), "snippets", "a list of 1 to 8 texts"))
+    fewest, most = SNIPPETS
+    if not isinstance(items, list) or not fewest <= len(items) <= most:
+        out.append(Problem(doc.path, doc.line("snippets"), "snippets",
+                           f"a list of {fewest} to {most} texts"))
         return []
     texts = []
     for i, item in enumerate(items):

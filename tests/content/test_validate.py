@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from content.checks import SNIPPETS
 from content.languages import LANGUAGE_CODES
 from content.validate import load_pack
 from peerlearn.settings import BUNDLED_PACKS
@@ -154,9 +155,24 @@ def test_missing_pack_folder_is_a_problem_not_a_crash(tmp_path):
     assert drafts == [] and [p.message for p in problems] == ["not a folder"]
 
 
+@pytest.mark.parametrize("count, valid", [(0, False), (1, True), (8, True), (9, False)])
+def test_a_published_file_has_as_many_snippets_as_format_md_says(tmp_path, count, valid):
+    fewest, most = SNIPPETS
+    assert f"# {fewest} to {most} SMS-sized pieces" in FORMAT.read_text(encoding="utf-8")
+    pieces = "".join(f"  - Piece {i + 1} of the story.\n" for i in range(count))
+    en = re.sub(r"snippets:\n(  - .*\n)+", lambda _: "snippets:\n" + pieces, EN_TEMPLATE)
+    if not count:
+        en = en.replace("snippets:\n", "snippets: []\n")
+    pack = write_practice(tmp_path / "n", "seed-circle", {"en.md": en})
+    drafts, problems = load_pack(pack)
+    assert bool(drafts) is valid, problems
+    assert valid or [p.message for p in problems] == [f"a list of {fewest} to {most} texts"]
+
+
 # --- the bundled pack -------------------------------------------------------------------
 
 CORE = BUNDLED_PACKS / "core"
+FORMAT = BUNDLED_PACKS / "FORMAT.md"
 REQUIRED_SLUGS = {
     "sri-cambodia", "community-supported-agriculture", "value-chain-financing-ph",
     "aski-microfinance", "parc-inter-people-cooperation", "community-economy-malaysia",
