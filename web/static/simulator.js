@@ -26,9 +26,23 @@ function telegramHtml(target, html) {
   copy(new DOMParser().parseFromString(html, "text/html").body, target);
 }
 
+const REFRESH_MS = 2000;  // statuses and messages that arrive later (notices, relays)
+let sending = 0;  // a refresh waits while a message is on its way
+
+function key(message) {
+  return `${message.direction}-${message.id}`;
+}
+
+function metaText(message) {
+  return message.segments
+    ? `SMS · ${message.segments} segment${message.segments > 1 ? "s" : ""} · ${message.encoding} · ${message.status}`
+    : `${who().channel} · ${message.status}`;
+}
+
 function bubble(message) {
   const div = document.createElement("div");
   div.className = `msg ${message.direction}`;
+  if (message.id !== undefined) div.dataset.key = key(message);
   const text = document.createElement("span");
   text.className = "text";
   if (message.text === "") {
@@ -54,13 +68,12 @@ function bubble(message) {
     }
     const meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = message.segments
-      ? `SMS · ${message.segments} segment${message.segments > 1 ? "s" : ""} · ${message.encoding} · ${message.status}`
-      : `${who().channel} · ${message.status}`;
+    meta.textContent = metaText(message);
     div.appendChild(meta);
   }
   $("chat").appendChild(div);
   $("chat").scrollTop = $("chat").scrollHeight;
+  return div;
 }
 
 async function call(url, options) {
@@ -90,16 +103,43 @@ async function load() {
 async function send(text) {
   $("error").textContent = "";
   const { channel, address } = who();
-  bubble({ direction: "in", text });
+  const said = bubble({ direction: "in", text });
+  sending += 1;
   try {
     const body = await call("/simulator/api/messages", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ channel, address, text }),
     });
+    said.dataset.key = key({ direction: "in", id: body.inbound_id });
     body.replies.forEach(bubble);
   } catch (error) {
     $("error").textContent = error.message;
+  } finally {
+    sending -= 1;
+  }
+}
+
+// Statuses change after the reply is shown (queued → delivered), and other members'
+// messages arrive without one (a peer's relay, an answer): show both as they come.
+async function refresh() {
+  if (sending || document.hidden || $("error").textContent) return;
+  const { channel, address } = who();
+  if ($("chat").dataset.channel !== channel) return;
+  try {
+    const query = new URLSearchParams({ channel, address });
+    const body = await call(`/simulator/api/messages?${query}`);
+    if (sending || who().address !== address || who().channel !== channel) return;
+    for (const message of body.messages) {
+      const shown = $("chat").querySelector(`[data-key="${key(message)}"]`);
+      if (!shown) {
+        bubble(message);
+      } else if (message.direction === "out") {
+        shown.querySelector(".meta").textContent = metaText(message);
+      }
+    }
+  } catch (error) {
+    // the next refresh tries again; a member's own actions report their errors
   }
 }
 
@@ -108,6 +148,7 @@ $("channel").addEventListener("change", () => {
   $("address-label").textContent = sms ? "Phone number" : "Telegram user id";
   $("address").value = sms ? "+85512345678" : "100001";
   load();
+setInterval(refresh, REFRESH_MS);
 });
 $("load").addEventListener("click", load);
 $("compose").addEventListener("submit", (event) => {
@@ -117,3 +158,4 @@ $("compose").addEventListener("submit", (event) => {
   $("text").focus();
 });
 load();
+setInterval(refresh, REFRESH_MS);
