@@ -193,12 +193,6 @@ def visible(principal: Principal) -> tuple[str, ...]:
     return FOR_TRANSLATORS if principal.role == "translator" else QUEUES
 
 
-def count(session: Session, query: Select) -> int:
-    """How many rows a queue query has (its own FROM and WHERE, counted in place: no
-    subquery to build or to plan)."""
-    return session.execute(_counted(query)).scalar_one()
-
-
 def counts(*, session: Session, principal: Principal,
            filters: Filters = Filters()) -> dict[str, int]:
     """Every queue's size for the account (the navigation's numbers), in one statement:
@@ -210,4 +204,5 @@ def counts(*, session: Session, principal: Principal,
 
 
 def _counted(query: Select) -> Select:
+    """The query's own FROM and WHERE, counted in place: no subquery to build or plan."""
     return query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
