@@ -22,7 +22,7 @@ from bot.flows.registry import STEPS
 from bot.intents import HELP, MORE, START, STOP, parse
 from bot.render import Renderer, Rendering
 from bot.replies import Outcome, Reply
-from bot.turn import PAGES, Policy, Turn
+from bot.turn import BY_ONE, PAGES, Policy, Turn
 from content.models import Identity, InboundMessage, OutboundMessage, utcnow
 from services import conversation, members
 from services.delivery import outbox
@@ -56,14 +56,15 @@ class Engine:
         turn = Turn(session, member, identity, caps, text, parse(text), now, dict(state.data),
                     kind=inbound.kind, payload=inbound.payload or {}, policy=self.policy)
         reading.provisional_language(turn, state.flow)
-        pages = turn.data.pop(PAGES, [])
-        if pages and turn.parsed.intent == MORE:
+        pages, by_one = turn.data.pop(PAGES, []), turn.data.pop(BY_ONE, False)
+        if pages and (turn.parsed.intent == MORE or (by_one and turn.parsed.numbers == (1,))):
             return self._next_page(turn, state, pages, inbound.id)
         outcome, purpose = self._decide(turn, state, identity)
         if outcome is None:
             return []
-        rendering = self._renderer(turn).render(outcome.replies)
-        self._save(turn, outcome, rendering)
+        renderer = self._renderer(turn)
+        rendering = renderer.render(outcome.replies)
+        self._save(turn, outcome, rendering, renderer)
         rows = outbox.queue(session=session, identity=identity, parts=rendering.messages,
                             inbound_id=inbound.id, purpose=purpose)
         for notice in outcome.notices:  # other members: never in this member's replies
@@ -84,10 +85,18 @@ class Engine:
             return commands.start(turn, state.step if state.flow == "onboarding" else None), \
                 "reply"
         if identity.opted_out:
-            return None, "reply"
+            return self._stopped(turn, identity)
         if turn.member.onboarded_at is None:
             return self._onboarding(turn, state), "reply"
         return self._onboarded(turn, state), "reply"
+
+    def _stopped(self, turn: Turn, identity: Identity) -> tuple[Outcome | None, str]:
+        """An identity that sent STOP writes again: told once a day how to come back,
+        where the provider lets a reply through (Twilio blocks it after STOP)."""
+        if turn.caps.provider_confirms_opt_out or not outbox.stopped_notice_due(
+                session=turn.session, identity=identity, now=turn.now):
+            return None, "reply"
+        return Outcome([Reply("stop.reminder")], None), outbox.STOPPED
 
     def _onboarding(self, turn: Turn, state: conversation.State) -> Outcome:
         if state.flow != "onboarding" or not state.step:
@@ -121,15 +130,18 @@ class Engine:
         renderer = self._renderer(turn)
         if pages[1:]:
             turn.data[PAGES] = pages[1:]
+            turn.data[BY_ONE] = renderer.one_continues(pages[0])
         conversation.save(session=turn.session, member_id=turn.member.id, flow=state.flow,
                           step=state.step, data=turn.data, ttl=self.ttl, now=turn.now)
         return outbox.queue(session=turn.session, identity=turn.identity,
                             parts=[renderer.page(pages[0])], inbound_id=inbound_id)
 
-    def _save(self, turn: Turn, outcome: Outcome, rendering: Rendering) -> None:
+    def _save(self, turn: Turn, outcome: Outcome, rendering: Rendering,
+              renderer: Renderer) -> None:
         data = dict(turn.data) if outcome.next else {}
         if rendering.pending:
             data[PAGES] = rendering.pending
+            data[BY_ONE] = renderer.one_continues(rendering.messages[-1].text)
         step = outcome.next
         conversation.save(session=turn.session, member_id=turn.member.id,
                           flow=step.flow if step else None, step=step.step if step else None,

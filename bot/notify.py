@@ -15,7 +15,7 @@ from bot.capabilities import Capabilities, capabilities
 from bot.catalog import Catalog
 from bot.render import Renderer
 from bot.replies import Notice
-from bot.turn import NON_LATIN, PAGES
+from bot.turn import BY_ONE, NON_LATIN, PAGES
 from content.models import Identity, InboundMessage, Member, OutboundMessage
 from content.models.messages import PRIORITY_REPLY
 from services import conversation
@@ -61,15 +61,18 @@ def deliver(session: Session, catalog: Catalog, notice: Notice, *, now: datetime
     if identity is None:
         return []
     caps = capabilities(identity.provider, identity.channel)
-    rendering = renderer_for(catalog, member, caps).render(list(notice.replies))
+    renderer = renderer_for(catalog, member, caps)
+    rendering = renderer.render(list(notice.replies))
     if notice.next is not None or rendering.pending:
         state = conversation.load(session=session, member_id=member.id, now=now)
         flow, step = (notice.next.flow, notice.next.step) if notice.next else \
             (state.flow, state.step)
         data = dict(notice.data) if notice.next else dict(state.data)
         data.pop(PAGES, None)
+        data.pop(BY_ONE, None)
         if rendering.pending:
             data[PAGES] = rendering.pending
+            data[BY_ONE] = renderer.one_continues(rendering.messages[-1].text)
         conversation.save(session=session, member_id=member.id, flow=flow, step=step,
                           data=data, ttl=ttl, now=now)
     return outbox.queue(session=session, identity=identity, parts=rendering.messages,

@@ -10,8 +10,9 @@ Myanmar letters is converted to Zawgyi before it is counted and sent.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bot import titles
 from bot.capabilities import Capabilities
 from bot.catalog import Catalog
 from bot.replies import Choice, Reply
@@ -19,6 +20,8 @@ from services.delivery.parts import Part as Rendered
 from services.language import to_zawgyi
 from services.sms import count, fits, gsm_friendly, split_to_budget
 from services.sms.vietnamese import strip_diacritics
+
+MORE = Choice("1", "story.more")  # continues a text cut into pages, as in stories
 
 
 @dataclass
@@ -81,35 +84,113 @@ class Renderer:
         rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
         return Rendered(text, rows)
 
+    def continue_line(self) -> str:
+        """The numbered option that continues a text cut into pages, as stories have."""
+        return f"1 {self._label(MORE)}"
+
+    def one_continues(self, text: str) -> bool:
+        """Whether a message sent ends with the numbered continue option, so that a bare
+        "1" asks for the next page."""
+        return text.endswith("\n" + gsm_friendly(self.continue_line()))
+
     def _sms(self, replies: list[Reply]) -> Rendering:
         """Replies joined into as few messages as fit; the first message that is too long
-        is cut into pages, sent from there on one per MORE."""
-        merged = self._merge(self._sms_text(r) for r in replies)
-        for i, text in enumerate(merged):
-            if not fits(text, self.budget):
-                hint = "\n" + self.catalog.text(self.lang, "page.more", "sms")
-                pages = split_to_budget(text, self.budget, reserve=hint)
-                held = self._merge(pages[1:] + merged[i + 1:])
-                held = [t + hint if fits(t + hint, self.budget) else t for t in held[:-1]] \
-                    + held[-1:]
-                sent = [sms_message(t) for t in merged[:i]] + [sms_message(pages[0] + hint)]
-                return Rendering(sent, held)
-        return Rendering([sms_message(t) for t in merged])
+        is cut into pages, sent from there on one per MORE (or 1)."""
+        merged = self._merge(self._sms_piece(self._fitted(r)) for r in replies)
+        for i, piece in enumerate(merged):
+            if fits(piece.text, self.budget):
+                continue
+            shown = any(m.choices for m in merged[:i])  # numbered options on their way
+            pages, hint = self._pages(piece, numbered=not shown)
+            held = self._merge(pages[1:] + merged[i + 1:])
+            sent = [sms_message(m.text) for m in merged[:i]] + [
+                sms_message(pages[0].text + hint)]
+            return Rendering(sent, [self._with_hint(h) for h in held[:-1]] + [held[-1].text])
+        return Rendering([sms_message(m.text) for m in merged])
 
-    def _merge(self, texts) -> list[str]:
-        """Consecutive texts share a message while they fit the budget together."""
-        merged: list[str] = []
-        for text in texts:
-            if merged and fits(f"{merged[-1]}\n{text}", self.budget):
-                merged[-1] = f"{merged[-1]}\n{text}"
+    def _pages(self, piece: _Piece, numbered: bool) -> tuple[list[_Piece], str]:
+        """Pages of one reply too long for the budget, and the line that ends the first.
+        The options stay with text on the last page (never alone on a paid SMS) and,
+        while they wait there, "1" continues; a list too long for one message is cut
+        anywhere and continued by the MORE word."""
+        hint = "\n" + self._continue_sms()
+        if piece.body and numbered:
+            reserves = (hint, "\n" + piece.options) if piece.options else (hint,)
+            for reserve in reserves:
+                try:
+                    pages = split_to_budget(piece.body, self.budget, reserve=reserve)
+                except ValueError:  # options longer than a whole message
+                    break
+                if fits(_join(pages[-1], piece.options), self.budget):
+                    return [_Piece(p) for p in pages[:-1]] + [
+                        _Piece(pages[-1], piece.options, piece.choices)], hint
+        word = "\n" + self._more_word()
+        pages = split_to_budget(piece.text, self.budget, reserve=word)
+        return [_Piece(p, "", piece.choices) for p in pages], word
+
+    def _with_hint(self, piece: _Piece) -> str:
+        """A held page with the line that asks for the next, where it fits: "1 More"
+        unless the page shows numbered options of its own, then the MORE word."""
+        hint = "\n" + (self._more_word() if piece.choices else self._continue_sms())
+        return piece.text + hint if fits(piece.text + hint, self.budget) else piece.text
+
+    def _continue_sms(self) -> str:
+        return gsm_friendly(self.continue_line())
+
+    def _more_word(self) -> str:
+        return gsm_friendly(self._encode(self.catalog.text(self.lang, "page.more", "sms")))
+
+    def _merge(self, pieces) -> list[_Piece]:
+        """Consecutive pieces share a message while they fit the budget together."""
+        merged: list[_Piece] = []
+        for piece in pieces:
+            if merged and fits(_join(merged[-1].text, piece.text), self.budget):
+                last = merged[-1]
+                merged[-1] = _Piece(_join(last.text, piece.body), piece.options,
+                                    last.choices or piece.choices)
             else:
-                merged.append(text)
+                merged.append(piece)
         return merged
 
-    def _sms_text(self, reply: Reply) -> str:
-        lines = [self._text(reply)] + [f"{c.value} {self._label(c, reply.lang)}"
-                                       for c in reply.choices]
-        return gsm_friendly("\n".join(line for line in lines if line))
+    def _sms_piece(self, reply: Reply) -> _Piece:
+        """The reply's text and its numbered options, GSM-friendly."""
+        lines = [f"{c.value} {self._label(c, reply.lang)}" for c in reply.choices]
+        return _Piece(gsm_friendly(self._text(reply)), gsm_friendly("\n".join(lines)),
+                      bool(lines))
+
+    def _fitted(self, reply: Reply) -> Reply:
+        """On SMS, the reply with its `fit` parameter (a title) or its choice labels cut
+        only as far as the message needs to fit the budget (bot/titles.py)."""
+        if not reply.fit or not self.caps.segmented:
+            return reply
+        def fitting(candidate: Reply) -> bool:
+            return fits(self._sms_piece(candidate).text, self.budget)
+        if reply.fit == "labels":
+            return titles.fit_labels(reply, fitting)
+        forms = titles.cuts(str(reply.params.get(reply.fit, "")))
+        for form in forms:
+            shorter = replace(reply, params={**reply.params, reply.fit: form})
+            if fitting(shorter):
+                return shorter
+        return replace(reply, params={**reply.params, reply.fit: forms[-1]})
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """SMS text on its way into messages: its body, the numbered options that end it,
+    and whether it shows numbered options anywhere (merged texts keep theirs inside)."""
+
+    body: str
+    options: str = ""
+    choices: bool = False
+
+    @property
+    def text(self) -> str:
+        return _join(self.body, self.options)
+
+
+def _join(*texts: str) -> str:
+    return "\n".join(t for t in texts if t)
 
 
 def sms_message(text: str) -> Rendered:

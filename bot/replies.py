@@ -27,6 +27,9 @@ class Reply:
     params: dict = field(default_factory=dict)
     choices: tuple[Choice, ...] = ()
     lang: str | None = None  # render in this language, not the member's
+    # On SMS, what may be cut to fit the budget: a parameter's name (a title), or
+    # "labels" for the choices' labels (bot/titles.py).
+    fit: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from content.models import Identity, Member
 
 NON_LATIN = frozenset({"km", "lo", "my", "th"})  # scripts a basic phone may not show
 PAGES = "_pages"  # the dialog data key of SMS pages held back for MORE
+BY_ONE = "_pages_by_one"  # set when the page sent ends with "1 More": "1" continues
 
 
 @dataclass(frozen=True)

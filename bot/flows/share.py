@@ -49,7 +49,8 @@ def start(turn: Turn) -> Outcome:
         return _ask(turn, None, QUESTIONS[0], Reply("share.intro"))
     question = documentation.next_question(session=turn.session, practice=draft)
     title = _title(turn.session, draft, turn.member)
-    resume = Reply("share.resume", {"title": title}) if title else Reply("share.resume_untitled")
+    resume = Reply("share.resume", {"title": title}, fit="title") if title \
+        else Reply("share.resume_untitled")
     return _ask(turn, draft, question, resume)
 
 
@@ -138,13 +139,11 @@ def _draft(turn: Turn) -> Practice | None:
 
 
 def _title(session: Session, practice: Practice, member: Member) -> str:
-    """The practice's title for the member, short enough for an SMS."""
+    """The practice's title for the member ("" while it has none of its own)."""
     langs = [*tried.content_langs(member), documentation.interview(practice).get("lang", "en")]
     found = stories.titles(session=session, practice_ids=[practice.id], langs=langs)
     title = found.get(practice.id, "")
-    if not title or title == practice.slug:
-        return ""
-    return tried.short_title(title, tried.TITLE_ROOM[tried.ucs2(member)])
+    return "" if title == practice.slug else title
 
 
 def published_notice(session: Session, practice: Practice) -> Notice | None:
@@ -153,7 +152,8 @@ def published_notice(session: Session, practice: Practice) -> Notice | None:
     if member is None:
         return None
     title = _title(session, practice, member) or practice.slug
-    return Notice(member.id, (Reply("share.published", {"title": title}),), purpose="notice")
+    return Notice(member.id, (Reply("share.published", {"title": title}, fit="title"),),
+                  purpose="notice")
 
 
 def reach(session: Session, job: Job, now: datetime) -> list[Notice]:
@@ -168,7 +168,8 @@ def reach(session: Session, job: Job, now: datetime) -> list[Notice]:
     n = curation.readers(session=session, practice_id=practice.id, exclude=member.id)
     title = _title(session, practice, member) or practice.slug
     key = "share.reach" if n else "share.reach_none"
-    return [Notice(member.id, (Reply(key, {"title": title, "n": n}),), purpose="notice")]
+    return [Notice(member.id, (Reply(key, {"title": title, "n": n}, fit="title"),),
+                   purpose="notice")]
 
 
 def _step(question: str):

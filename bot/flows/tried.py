@@ -22,16 +22,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import icu
-import regex
 from sqlmodel import Session
 
-from bot.capabilities import capabilities
 from bot.flows import answering
 from bot.flows.common import invalid, to_menu
 from bot.intents import TRIED
 from bot.notify import reachable_identity
 from bot.replies import Choice, Notice, Outcome, Reply, Step
+from bot.titles import short_title
 from bot.turn import NON_LATIN, Turn
 from content.models import Job, Member, Practice
 from services import conversation, replication, stories
@@ -47,21 +45,8 @@ BUSY_FLOWS = frozenset({"onboarding", "ask", "answering", "peer", "share", "trie
                         "settings", "visit"})
 BUSY_RETRY = timedelta(hours=1)
 LIST_MAX = 5  # practices offered at once: more do not fit two SMS segments
-# SMS room for the practice list (the lines "n title"), and for one title, in GSM-7
-# characters or, for scripts that make an SMS UCS-2, UTF-16 units (134 in two segments,
-# about 50 of them for the question).
-LIST_ROOM = {False: 170, True: 80}
-TITLE_ROOM = {False: 36, True: 20}
-ELLIPSIS = 3  # "…" goes out as "..." on SMS (bot/render.py makes text GSM-friendly)
 BUTTON_ROOM = 40  # a Telegram button shows little more
 UCS2_LANGS = NON_LATIN | {"vi"}
-# Small words a cut title should not end on (English, Indonesian, Malay, Filipino,
-# Vietnamese); the other scripts are cut at spaces between phrases anyway.
-_CONNECTIVES = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on",
-                          "the", "to", "with", "bagi", "dan", "dari", "dengan", "di", "ke",
-                          "untuk", "yang", "ang", "mga", "ng", "para", "sa", "cho", "của",
-                          "tại", "và", "với", "ở"})
-_SUBTITLE = regex.compile(r"\s*(?::|៖|\s[-–—]\s|\()")  # where a title's subtitle starts
 
 FREE_TEXT: frozenset[str] = frozenset({"changes", "wrong"})
 
@@ -112,16 +97,16 @@ def offer(turn: Turn, practice_ids: list[int], before: Reply | None = None) -> O
     titles = stories.titles(session=turn.session, practice_ids=practice_ids,
                             langs=turn.content_langs())
     shown = [pid for pid in practice_ids if pid in titles]
-    choices = practice_choices([titles[pid] for pid in shown], segmented=turn.caps.segmented,
-                               wide=ucs2(turn.member))
+    choices = practice_choices([titles[pid] for pid in shown], segmented=turn.caps.segmented)
     turn.data = {"offered": shown[:len(choices)]}
-    return Outcome([*first, Reply("tried.which", choices=choices)], Step("tried", "practice"))
+    return Outcome([*first, Reply("tried.which", choices=choices, fit="labels")],
+                   Step("tried", "practice"))
 
 
 def ask_outcome(turn: Turn, practice_id: int) -> Outcome:
     """How did it go, with the practice's title."""
     turn.data = {"practice_id": practice_id}
-    reply = outcome_question(turn.session, turn.member, practice_id, turn.caps.segmented)
+    reply = outcome_question(turn.session, turn.member, practice_id)
     return Outcome([reply], Step("tried", "outcome"))
 
 
@@ -132,8 +117,7 @@ def outcome(turn: Turn) -> Outcome:
         return to_menu(Reply("not_understood"))
     number = turn.number
     if number is None or not 1 <= number <= len(OUTCOME_CHOICES):
-        question = outcome_question(turn.session, turn.member, practice_id,
-                                    turn.caps.segmented)
+        question = outcome_question(turn.session, turn.member, practice_id)
         return Outcome([invalid(1, len(OUTCOME_CHOICES)), question], Step("tried", "outcome"))
     kind = replication.OUTCOMES[number - 1]
     row = replication.report(session=turn.session, member=turn.member,
@@ -182,8 +166,7 @@ def followup(session: Session, job: Job, now: datetime) -> list[Notice]:
     if busy(session, member.id, now):
         job.due_at = now + BUSY_RETRY  # asking now would end the dialog they are in
         return []
-    segmented = capabilities(identity.provider, identity.channel).segmented
-    asked = outcome_question(session, member, practice_row.id, segmented, "tried.followup")
+    asked = outcome_question(session, member, practice_row.id, "tried.followup")
     return [Notice(member.id, (asked,), next=Step("tried", "outcome"),
                    data={"practice_id": practice_row.id}, purpose="followup")]
 
@@ -195,66 +178,23 @@ def busy(session: Session, member_id: int, now: datetime) -> bool:
     return not state.expired and state.flow in BUSY_FLOWS
 
 
-def outcome_question(session: Session, member: Member, practice_id: int, segmented: bool,
+def outcome_question(session: Session, member: Member, practice_id: int,
                      key: str = "tried.outcome") -> Reply:
-    """The numbered outcomes under the practice's title (shortened for SMS)."""
+    """The numbered outcomes under the practice's title (cut on SMS if need be)."""
     title = stories.titles(session=session, practice_ids=[practice_id],
                            langs=content_langs(member)).get(practice_id, "")
+    return Reply(key, {"title": title}, OUTCOME_CHOICES, fit="title")
+
+
+def practice_choices(titles: list[str], *, segmented: bool) -> tuple[Choice, ...]:
+    """Numbered practices, at most LIST_MAX; on SMS the renderer cuts the titles only as
+    far as the list needs to fit (the reply's `fit="labels"`), on Telegram a button shows
+    about 40 characters."""
+    titles = titles[:LIST_MAX]
     if segmented:
-        title = short_title(title, TITLE_ROOM[ucs2(member)])
-    return Reply(key, {"title": title}, OUTCOME_CHOICES)
-
-
-def practice_choices(titles: list[str], *, segmented: bool, wide: bool) -> tuple[Choice, ...]:
-    """Numbered practices with short titles; on SMS as many as fit the list's room."""
-    if not segmented:
-        return tuple(Choice(str(i), "", label=short_title(title, BUTTON_ROOM))
-                     for i, title in enumerate(titles, start=1))
-    choices: list[Choice] = []
-    room = LIST_ROOM[wide]
-    for i, title in enumerate(titles, start=1):
-        label = short_title(title, TITLE_ROOM[wide])
-        room -= len(str(i)) + len(label.replace("…", "...")) + 2  # "n label\n"
-        if room < 0 and choices:
-            break
-        choices.append(Choice(str(i), "", label=label))
-    return tuple(choices)
-
-
-def short_title(title: str, room: int) -> str:
-    """The title without its subtitle, then cut at a word boundary to fit `room`."""
-    head = _SUBTITLE.split(title, maxsplit=1)[0].strip()
-    title = head if len(head) >= 4 else title.strip()
-    if len(title) <= room:
-        return title
-    kept = ""
-    for piece in _word_pieces(title):
-        if len(kept + piece) > room - ELLIPSIS:
-            break
-        kept += piece
-    words = kept.split()
-    while len(words) > 1 and words[-1].casefold() in _CONNECTIVES:
-        words.pop()  # "Rice Intensification…", not "Rice Intensification with…"
-    kept = " ".join(words).rstrip(",;:-")
-    if not kept:  # one long word: keep whole letters (a Khmer syllable is one)
-        for cluster in regex.findall(r"\X", title):
-            if len(kept) + len(cluster) > room - ELLIPSIS:
-                break
-            kept += cluster
-    return kept + "…"
-
-
-def _word_pieces(text: str) -> list[str]:
-    """Words and the spaces between them; ICU finds the words of Khmer, Lao, Burmese
-    and Thai, which are written without spaces."""
-    ustr = icu.UnicodeString(text)  # ICU offsets are UTF-16 units
-    iterator = icu.BreakIterator.createWordInstance(icu.Locale.getRoot())
-    iterator.setText(ustr)
-    pieces, start = [], iterator.first()
-    for end in iterator:
-        pieces.append(str(ustr[start:end]))
-        start = end
-    return pieces
+        return tuple(Choice(str(i), "", label=t) for i, t in enumerate(titles, start=1))
+    return tuple(Choice(str(i), "", label=short_title(title, BUTTON_ROOM))
+                 for i, title in enumerate(titles, start=1))
 
 
 def ucs2(member: Member) -> bool:

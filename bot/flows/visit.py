@@ -52,7 +52,7 @@ def start(turn: Turn) -> Outcome:
         return offer(turn, visits.offer(session=turn.session, member=turn.member))
     turn.data = {"practice_id": reading}
     title = _titles(turn, [reading])[reading]
-    return Outcome([Reply("visit.confirm", {"title": title}, CONFIRM)],
+    return Outcome([Reply("visit.confirm", {"title": title}, CONFIRM, fit="title")],
                    Step("visit", "confirm"))
 
 
@@ -77,7 +77,8 @@ def confirm(turn: Turn) -> Outcome:
     if turn.number == 2:
         return offer(turn, visits.offer(session=turn.session, member=turn.member))
     title = _titles(turn, [practice_id]).get(practice_id, "") if practice_id else ""
-    return Outcome([invalid(1, 2), Reply("visit.confirm", {"title": title}, CONFIRM)],
+    return Outcome([invalid(1, 2), Reply("visit.confirm", {"title": title}, CONFIRM,
+                                         fit="title")],
                    Step("visit", "confirm"))
 
 
@@ -97,10 +98,10 @@ def offer(turn: Turn, practice_ids: list[int], before: Reply | None = None) -> O
         return to_menu(*first, Reply("visit.none"))
     titles = _titles(turn, practice_ids)
     labels = [titles[pid] for pid in practice_ids if pid in titles]
-    choices = tried.practice_choices(labels, segmented=turn.caps.segmented,
-                                     wide=tried.ucs2(turn.member))
+    choices = tried.practice_choices(labels, segmented=turn.caps.segmented)
     turn.data = {"offered": practice_ids[:len(choices)]}
-    return Outcome([*first, Reply("visit.which", choices=choices)], Step("visit", "choose"))
+    return Outcome([*first, Reply("visit.which", choices=choices, fit="labels")],
+                   Step("visit", "choose"))
 
 
 def note(turn: Turn, practice_id: int) -> Outcome:
@@ -111,17 +112,14 @@ def note(turn: Turn, practice_id: int) -> Outcome:
     created = visits.record(session=turn.session, member=turn.member,
                             practice_id=practice_id, now=turn.now)
     title = _titles(turn, [practice_id])[practice_id]
-    return to_menu(Reply("visit.thanks" if created else "visit.already", {"title": title}))
+    return to_menu(Reply("visit.thanks" if created else "visit.already", {"title": title},
+                         fit="title"))
 
 
 def _titles(turn: Turn, practice_ids: list[int]) -> dict[int, str]:
-    """Titles in the member's language; shortened on SMS."""
-    found = stories.titles(session=turn.session, practice_ids=practice_ids,
-                           langs=turn.content_langs())
-    if not turn.caps.segmented:
-        return found
-    room = tried.TITLE_ROOM[tried.ucs2(turn.member)]
-    return {pid: tried.short_title(title, room) for pid, title in found.items()}
+    """Titles in the member's language (the SMS renderer cuts what does not fit)."""
+    return stories.titles(session=turn.session, practice_ids=practice_ids,
+                          langs=turn.content_langs())
 
 
 FREE_TEXT: frozenset[str] = frozenset()  # numbers only: commands act everywhere

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from content.models import Identity, OutboundMessage
 from content.models.messages import PRIORITY_REPLY
 from services.delivery.parts import Part
+from services.delivery.status import OPT_OUT_CODES
 
+STOPPED = "stopped"  # telling an opted-out identity that writes how to come back
+STOPPED_EVERY = timedelta(days=1)
 # Purposes that still reach an identity that has opted out (a one-time confirmation).
-ALLOWED_WHEN_OPTED_OUT = frozenset({"optout", "help"})
+ALLOWED_WHEN_OPTED_OUT = frozenset({"optout", "help", STOPPED})
 
 
 def queue(*, session: Session, identity: Identity, parts: Iterable[Part],
@@ -26,3 +30,20 @@ def queue(*, session: Session, identity: Identity, parts: Iterable[Part],
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def stopped_notice_due(*, session: Session, identity: Identity, now: datetime) -> bool:
+    """Whether an identity that opted out and writes again may be told how to come back:
+    not if it was told within a day, nor if the provider has refused a message to it
+    since the opt-out (the provider blocks it, so a reply would only fail)."""
+    told = session.exec(select(OutboundMessage.id).where(
+        OutboundMessage.identity_id == identity.id, OutboundMessage.purpose == STOPPED,
+        OutboundMessage.created_at >= now - STOPPED_EVERY).limit(1)).first()
+    if told is not None:
+        return False
+    refused = select(OutboundMessage.id).where(
+        OutboundMessage.identity_id == identity.id,
+        OutboundMessage.error_code.in_(OPT_OUT_CODES))
+    if identity.opted_out_at is not None:
+        refused = refused.where(OutboundMessage.updated_at >= identity.opted_out_at)
+    return session.exec(refused.limit(1)).first() is None

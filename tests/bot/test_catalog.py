@@ -48,10 +48,12 @@ def test_every_question_fits_two_sms_segments_unpaged(lang, name):
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
 def test_telegram_markup_is_valid_html(lang):
     for key in CATALOG.texts[lang]:
+        if key == "page.more":  # "MORE>" ends SMS pages; Telegram is never paged
+            continue
         template, _ = CATALOG.template(lang, key, TELEGRAM.channel)
         shown = template.format(**{name: "x" for name in placeholders(template)})
         bare = re.sub(r"</?b>", "", shown)
-        assert "<" not in bare and ">" not in bare.replace("MORE>", ""), (lang, key)
+        assert "<" not in bare and ">" not in bare, (lang, key)
 
 
 def test_drafts_are_marked_unreviewed_and_english_is_reviewed():

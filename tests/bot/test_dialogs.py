@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlmodel import Session, select
+
+from content.models import OutboundMessage
 from tests.support.chat import Chat, Expect, run_table
 
 CHANNELS = ["sms", "telegram"]
@@ -108,13 +112,49 @@ def test_stop_silences_and_start_brings_back(services, channel):
     before = chat.inbound_count()
     run_table(chat, [
         ("STOP", Expect(keys=("stop.done",))),
-        ("hello", Expect(silent=True)),
-        ("1", Expect(silent=True)),
+        ("STORY", Expect(keys=("stop.reminder",))),  # not left wondering
+        ("1", Expect(silent=True)),  # told once a day at most
         ("HELP", Expect(keys=("help",))),
         ("START", Expect(keys=("start.done", "menu.title"))),
         ("1", Expect(choices=("2", "0"))),
     ])
     assert chat.inbound_count() == before + 6  # every message kept, answered or not
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_stopped_member_is_told_again_the_next_day(services, channel):
+    chat = Chat(services, channel)
+    onboard(chat)
+    run_table(chat, [("STOP", Expect(keys=("stop.done",))),
+                     ("hello", Expect(keys=("stop.reminder",))), ("hi", Expect(silent=True))])
+    with Session(services.db) as session:
+        for row in session.exec(select(OutboundMessage).where(
+                OutboundMessage.purpose == "stopped")):
+            row.created_at -= timedelta(hours=25)
+            session.add(row)
+        session.commit()
+    run_table(chat, [("STORY", Expect(keys=("stop.reminder",)))])
+
+
+def test_twilio_blocks_replies_after_stop_so_none_is_queued(services):
+    """Twilio answers STOP itself and refuses to send until START (error 21610)."""
+    chat = Chat(services, "sms", provider="twilio")
+    onboard(chat)
+    run_table(chat, [("STOP", Expect(silent=True)), ("STORY", Expect(silent=True)),
+                     ("START", Expect(keys=("start.done", "menu.title")))])
+
+
+def test_no_reminder_where_the_provider_refused_a_message(services):
+    chat = Chat(services, "sms")
+    onboard(chat)
+    chat.say("STOP")
+    with Session(services.db) as session:
+        (row,) = session.exec(select(OutboundMessage).where(
+            OutboundMessage.purpose == "optout"))
+        row.error_code, row.status = "21610", "failed"
+        session.add(row)
+        session.commit()
+    run_table(chat, [("STORY", Expect(silent=True))])
 
 
 @pytest.mark.parametrize("word", ["stop", "STOP ", "Unsubscribe", "cancel", "ឈប់", "ຢຸດ",
@@ -123,7 +163,7 @@ def test_stop_words_in_every_language(services, word):
     chat = Chat(services, "sms")
     chat.say("hi")
     chat.check(chat.say(word), Expect(keys=("stop.done",)), word)
-    assert chat.say("hi") == []
+    chat.check(chat.say("hi"), Expect(keys=("stop.reminder",)), "hi")  # once, told how back
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
