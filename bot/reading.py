@@ -6,6 +6,10 @@
   text, and a wrong clear makes every reply unreadable on the member's phone); only a
   long one (at least 20 Myanmar characters) the detector is sure is Unicode
   (probability < 0.05) clears it: a Zawgyi keyboard cannot have typed that.
+  Short text (under 20 Myanmar characters), where the detector is unsure (a Zawgyi
+  `မဂၤလာပါ` scores 0.54), is read as Zawgyi when the member wrote Zawgyi before and the
+  detector is not sure it is Unicode, or when a Myanmar number sends a sequence only
+  Zawgyi writes (services/language/zawgyi.py `zawgyi_only`).
 - `provisional_language`: when a member who has not chosen a language starts a dialog,
   their language is guessed from the text so the welcome and the language list come in
   it; `language_chosen` stays False until they pick one. Only a telling text counts:
@@ -21,9 +25,16 @@ from __future__ import annotations
 
 from bot.turn import Turn
 from content.models import Member
-from services.language import MYANMAR_RE, detect_for_member, detect_language, normalize_inbound
+from services.language import (
+    MYANMAR_RE,
+    detect_for_member,
+    detect_language,
+    normalize_inbound,
+    zawgyi_only,
+)
 from services.language.detect import COUNTRY_LANGUAGE, NATIVE_SCRIPT_LANGS
 from services.language.scripts import dominant_native, script_counts
+from services.language.zawgyi import THRESHOLD
 
 CLEAR_BELOW = 0.05  # Zawgyi probability under which a long message is surely Unicode
 CLEAR_MIN_CHARS = 20  # Myanmar characters a message needs to clear the flag
@@ -31,13 +42,22 @@ CLEAR_MIN_CHARS = 20  # Myanmar characters a message needs to clear the flag
 
 def read(member: Member, raw: str) -> str:
     """The normalised text; sets (or, on strong evidence, clears) `member.zawgyi`."""
-    seen = normalize_inbound(raw or "")
+    seen = normalize_inbound(raw or "", threshold=_threshold(member, raw or ""))
     if seen.zawgyi:
         member.zawgyi = True
     elif member.zawgyi and seen.probability < CLEAR_BELOW \
             and len(MYANMAR_RE.findall(seen.text)) >= CLEAR_MIN_CHARS:
         member.zawgyi = False
     return seen.text
+
+
+def _threshold(member: Member, raw: str) -> float:
+    """The Zawgyi probability above which this member's text is read as Zawgyi."""
+    if len(MYANMAR_RE.findall(raw)) >= CLEAR_MIN_CHARS:
+        return THRESHOLD  # long enough for the detector alone
+    if member.country == "MM" and zawgyi_only(raw):
+        return float("-inf")
+    return CLEAR_BELOW if member.zawgyi else THRESHOLD
 
 
 def provisional_language(turn: Turn, flow: str | None) -> None:

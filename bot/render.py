@@ -167,7 +167,7 @@ class Renderer:
             return fits(self._sms_piece(candidate).text, self.budget)
         if reply.fit == "labels":
             return titles.fit_labels(reply, fitting)
-        forms = titles.cuts(str(reply.params.get(reply.fit, "")))
+        forms = titles.cuts(str(reply.params.get(reply.fit, "")), subtitle=reply.fit == "title")
         for form in forms:
             shorter = replace(reply, params={**reply.params, reply.fit: form})
             if fitting(shorter):

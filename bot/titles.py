@@ -30,11 +30,12 @@ _SUBTITLE = regex.compile(r"\s*(?::|៖|\s[-–—]\s|\()")  # where a title's s
 _TRAILING = ",;:-–—/ "
 
 
-def cuts(title: str) -> list[str]:
-    """The title and its shorter forms, longest first, each one shorter than the last."""
+def cuts(title: str, subtitle: bool = True) -> list[str]:
+    """The title and its shorter forms, longest first, each one shorter than the last
+    (with `subtitle` False, a text's words only: no form ends where a subtitle starts)."""
     title = " ".join(title.split())
     found = [title]
-    head = _SUBTITLE.split(title, maxsplit=1)[0].strip()
+    head = _SUBTITLE.split(title, maxsplit=1)[0].strip() if subtitle else title
     if len(head) >= 4 and head != title:
         found.append(head)
     base = found[-1]
@@ -52,6 +53,12 @@ def cuts(title: str) -> list[str]:
 def short_title(title: str, room: int) -> str:
     """The longest form of the title within `room` characters (its shortest otherwise)."""
     forms = cuts(title)
+    return next((form for form in forms if len(form) <= room), forms[-1])
+
+
+def excerpt(text: str, room: int) -> str:
+    """The start of a member's text within `room` characters, cut between words."""
+    forms = cuts(text, subtitle=False)
     return next((form for form in forms if len(form) <= room), forms[-1])
 
 

@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from bot.flows.common import invalid, to_menu
 from bot.replies import Choice, Notice, Outcome, Reply, Step
+from bot.titles import excerpt
 from bot.turn import NON_LATIN, Turn
 from content.models import Answer, Member, Question, QuestionRoute
 from services import routing
@@ -195,8 +196,7 @@ def relay_answer(session: Session, answer_id: int, now: datetime) -> list[Notice
     if question.status == "closed":  # a moderator closed it and told the asker
         return []
     answers.mark_relayed(session=session, answer=answer, now=now)
-    quoted = question.text if len(question.text) <= EXCERPT \
-        else question.text[:EXCERPT].rstrip() + "..."
+    quoted = excerpt(question.text, EXCERPT)
     replies = (Reply("answering.answer", {"text": quoted, "answer": answer.text_for_asker}),
                Reply("ask.rate", choices=RATE))
     return [Notice(question.member_id, replies, next=Step("answering", "rate"),
@@ -230,7 +230,18 @@ def sweep(session: Session, now: datetime, after: timedelta = ESCALATE_AFTER) ->
         notices += route_question(session, question_id, now)
     for question_id in routing.due_for_escalation(session=session, now=now, after=after):
         routing.escalate(session=session, question_id=question_id, now=now)
+        notices += escalated_notice(session.get(Question, question_id))
     return notices
+
+
+def escalated_notice(question: Question) -> list[Notice]:
+    """Tells the asker that nobody answered in time and a moderator now looks at their
+    question, so they never wait in silence."""
+    if question.member_id is None:
+        return []
+    quoted = excerpt(question.text, EXCERPT)
+    told = Reply("ask.escalated", {"question": quoted}, fit="question")  # cut to fit SMS
+    return [Notice(question.member_id, (told,), purpose="notice")]
 
 
 def shown_lang(member: Member) -> str:

@@ -11,8 +11,14 @@
 from services.language.detect import LANGUAGES, detect_for_member, detect_language
 from services.language.normalize import ZWSP, Normalized, normalize, normalize_inbound
 from services.language.zawgyi import MYANMAR as MYANMAR_RE
-from services.language.zawgyi import has_myanmar, is_zawgyi, to_zawgyi, zawgyi_probability
+from services.language.zawgyi import (
+    has_myanmar,
+    is_zawgyi,
+    to_zawgyi,
+    zawgyi_only,
+    zawgyi_probability,
+)
 
 __all__ = ["LANGUAGES", "MYANMAR_RE", "ZWSP", "Normalized", "detect_for_member", "detect_language",
            "has_myanmar", "is_zawgyi", "normalize", "normalize_inbound", "to_zawgyi",
-           "zawgyi_probability"]
+           "zawgyi_only", "zawgyi_probability"]

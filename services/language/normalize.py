@@ -37,12 +37,14 @@ def normalize(text: str) -> str:
     return normalize_inbound(text).text
 
 
-def normalize_inbound(text: str) -> Normalized:
-    """`normalize`, also telling whether the text was Zawgyi (and converted)."""
+def normalize_inbound(text: str, threshold: float = THRESHOLD) -> Normalized:
+    """`normalize`, also telling whether the text was Zawgyi (and converted). A caller
+    that knows more than the text (the member wrote Zawgyi before) may lower the
+    detector's `threshold`."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = strip_controls(text)
     probability = zawgyi_probability(text)
-    flagged = probability > THRESHOLD
+    flagged = probability > threshold
     if flagged:
         text = from_zawgyi(text)
     return Normalized(compose_sara_am(text).strip(), flagged, probability)

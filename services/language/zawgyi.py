@@ -38,6 +38,20 @@ def has_myanmar(text: str) -> bool:
     return MYANMAR.search(text) is not None
 
 
+# Sequences Unicode Burmese never has and Zawgyi keyboards type: code points Zawgyi
+# uses for stacked letters (Unicode has Mon, Karen and Shan letters there), the virama
+# U+1039 not followed by a consonant (Zawgyi's visible asat), and the vowel sign E or
+# Zawgyi's medial RA U+103B typed first in a word (Unicode stores them after it).
+_ZAWGYI_ONLY = re.compile(
+    "[\u1060-\u1097]|\u1039(?![\u1000-\u1021])|(?<![\u1000-\u109f])[\u1031\u103b]")
+
+
+def zawgyi_only(text: str) -> bool:
+    """Whether the text holds a sequence only Zawgyi writes (see _ZAWGYI_ONLY): strong
+    evidence on text too short for the detector."""
+    return _ZAWGYI_ONLY.search(text) is not None
+
+
 def zawgyi_probability(text: str) -> float:
     """The detector's probability that the text is Zawgyi (-inf without Myanmar letters)."""
     if not has_myanmar(text):

@@ -235,12 +235,30 @@ def test_the_sweep_escalates_unanswered_questions_once(services, after, hours, e
     later = utcnow() + timedelta(hours=hours)
     extra = {} if after is None else {"after": after}
     with session_scope(services.db) as session:
-        assert answering.sweep(session, later, **extra) == []
+        notices = answering.sweep(session, later, **extra)
+    assert [n.member_id for n in notices] == ([member.member().id] if escalated else [])
     first = question_of(services).escalated_at
     assert (first is not None) is escalated
     with session_scope(services.db) as session:
-        answering.sweep(session, later, **extra)
+        assert answering.sweep(session, later, **extra) == []  # told once
     assert question_of(services).escalated_at == first
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_asker_is_told_when_a_moderator_takes_the_question(services, channel):
+    """Nobody answered in 48 hours: the asker hears it, in Khmer, with their question."""
+    member = asker(services, channel, language="2")
+    expert(services, channel, languages=["km"])
+    question = "សួរ តើធ្វើត្រីងៀតឲ្យលឿនស្ងួតដោយរបៀបណា?"
+    member.say(question)
+    member.received()
+    later = utcnow() + timedelta(hours=49)
+    with session_scope(services.db) as session:
+        for notice in answering.sweep(session, later):
+            notify.deliver(session, services.catalog, notice, now=later)
+    (told,) = member.received()
+    assert member.text_of("ask.escalated").split("{")[0].split('"')[0] in told.text
+    assert "ត្រីងៀត" in told.text and (channel == "telegram" or told.segments <= 2)
 
 
 def test_route_question_returns_the_notices_for_other_flows(services):

@@ -54,3 +54,48 @@ def test_english_member_is_not_touched(services):
     chat.say("hi")
     member = chat.member()
     assert not member.zawgyi and member.language == "en"
+
+
+ZAWGYI_HELLO = "မဂၤလာပါ"  # Zawgyi; the detector gives it only 0.54
+SHORT_ZAWGYI = "ဟုတ္ကဲ့"  # "yes" in Zawgyi, 0.66: no sequence only Zawgyi writes
+
+
+@pytest.mark.parametrize("country, before, said, read", [
+    ("MM", False, ZAWGYI_HELLO, "မင်္ဂလာပါ"),  # a Myanmar number, a Zawgyi-only sign
+    ("KH", False, ZAWGYI_HELLO, ZAWGYI_HELLO),  # no evidence beyond the detector
+    ("KH", True, SHORT_ZAWGYI, "ဟုတ်ကဲ့"),  # wrote Zawgyi before
+    ("MM", False, SHORT_ZAWGYI, SHORT_ZAWGYI),  # nothing only Zawgyi writes, no history
+    ("MM", True, "မင်္ဂလာပါ", "မင်္ဂလာပါ"),  # short Unicode the detector is sure of
+])
+def test_short_burmese_is_read_with_what_we_know_of_the_member(country, before, said, read):
+    from bot.reading import read as read_text
+    from content.models import Member
+
+    member = Member(country=country, zawgyi=before)
+    assert read_text(member, said) == read
+    assert member.zawgyi is (before or read != said)
+
+
+def test_a_short_zawgyi_greeting_from_a_myanmar_number_gets_zawgyi_back(services):
+    chat = Chat(services, "sms", ADDRESSES["sms"])
+    replies = chat.say(ZAWGYI_HELLO)
+    member = chat.member()
+    assert member.zawgyi and member.language == "my"  # read as Burmese, answered so
+    burmese = _texts(replies)
+    assert burmese and all(is_zawgyi(text) for text in burmese if len(text) > 20)
+
+
+@pytest.mark.parametrize("channel", ["sms", "telegram"])
+def test_a_short_zawgyi_question_after_zawgyi_is_stored_in_unicode(services, channel):
+    from sqlmodel import Session, select
+
+    from content.models import Question
+    from tests.bot.test_dialogs import onboard
+
+    chat = Chat(services, channel, ADDRESSES[channel])
+    onboard(chat, language=MYANMAR_CHOICE)
+    chat.say(to_zawgyi(HELLO))  # a long Zawgyi message: the phone is Zawgyi
+    chat.say("ASK")
+    chat.say(SHORT_ZAWGYI)
+    with Session(services.db) as session:
+        assert session.exec(select(Question.text)).one() == "ဟုတ်ကဲ့"
