@@ -17,6 +17,8 @@ class Choice:
     key: str
     params: dict = field(default_factory=dict)
     label: str | None = None  # a literal label (language names) instead of a key
+    picked: bool = False  # ticked: one of several picked so far (a button shows ✓)
+    tap_only: bool = False  # only where options are buttons (Done), not a numbered line
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,9 @@ class Reply:
     params: dict = field(default_factory=dict)
     choices: tuple[Choice, ...] = ()
     lang: str | None = None  # render in this language, not the member's
+    # Where options are buttons: the provider's id of an earlier message whose buttons
+    # these replace in place (a tick added on tap), instead of a new message.
+    edits: str | None = None
 
 
 @dataclass(frozen=True)
