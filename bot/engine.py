@@ -93,8 +93,9 @@ class Engine:
     def _stopped(self, turn: Turn, identity: Identity) -> tuple[Outcome | None, str]:
         """An identity that sent STOP writes again: told once a day how to come back,
         where the provider lets a reply through (Twilio blocks it after STOP)."""
-        if turn.caps.provider_confirms_opt_out or not outbox.stopped_notice_due(
-                session=turn.session, identity=identity, now=turn.now):
+        if turn.caps.provider_confirms_opt_out or events.blocked_us(turn.session, identity) \
+                or not outbox.stopped_notice_due(session=turn.session, identity=identity,
+                                                 now=turn.now):
             return None, "reply"
         return Outcome([Reply("stop.reminder")], None), outbox.STOPPED
 

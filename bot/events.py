@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from content.models import Identity, InboundMessage, Member
 from services import members
 from services.phones import country_of, to_e164
@@ -17,6 +19,15 @@ def apply_block(session, identity: Identity, kind: str) -> None:
         members.opt_out(session=session, identity=identity)
     else:
         members.opt_in(session=session, identity=identity)
+
+
+def blocked_us(session, identity: Identity) -> bool:
+    """Whether the identity's latest block event says it blocked the bot (nothing can
+    reach it then, not even a word on how to come back)."""
+    last = session.exec(select(InboundMessage.kind).where(
+        InboundMessage.identity_id == identity.id, InboundMessage.kind.in_(BLOCK_KINDS))
+        .order_by(InboundMessage.id.desc()).limit(1)).first()
+    return last == "blocked"
 
 
 def learn_from_contact(member: Member, inbound: InboundMessage) -> None:

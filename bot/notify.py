@@ -26,12 +26,13 @@ TTL = timedelta(hours=24)
 
 def renderer_for(catalog: Catalog, member: Member, caps: Capabilities) -> Renderer:
     """How this member's messages look on a channel: their language (or English when
-    their phone cannot show the script), Zawgyi, Vietnamese without marks."""
+    their phone cannot show the script), Zawgyi, Vietnamese without marks on SMS only
+    (marks cost segments there; elsewhere they cost nothing and help reading)."""
     latin = member.script == "latin"
     lang = "en" if latin and member.language in NON_LATIN else member.language
     return Renderer(catalog, caps, lang,
                     member.segment_budget, zawgyi=member.zawgyi,
-                    plain=latin and member.language == "vi")
+                    plain=latin and member.language == "vi" and caps.segmented)
 
 
 def reachable_identity(session: Session, member_id: int) -> Identity | None:

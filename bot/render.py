@@ -3,8 +3,10 @@
 SMS: options become numbered lines, consecutive replies share a message when they fit,
 and every message fits the member's segment budget; a longer text is cut into pages,
 the first sent now and the rest kept for `MORE`. Telegram: options become inline
-buttons and text may carry HTML markup. For a member whose phone uses Zawgyi, text with
-Myanmar letters is converted to Zawgyi before it is counted and sent.
+buttons (a picked one ticked ✓, and the options only a button can offer, such as Done)
+and text may carry HTML markup; a reply that `edits` an earlier message puts its buttons
+in place of that message's. For a member whose phone uses Zawgyi, text with Myanmar
+letters is converted to Zawgyi before it is counted and sent.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from services.sms import count, fits, gsm_friendly, split_to_budget
 from services.sms.vietnamese import strip_diacritics
 
 MORE = Choice("1", "story.more")  # continues a text cut into pages, as in stories
+TICK = "✓"  # on a picked option's button
 
 
 @dataclass
@@ -54,8 +57,13 @@ class Renderer:
         return sms_message(text)
 
     def _label(self, choice: Choice, lang: str | None = None) -> str:
-        return self._encode(choice.label or self.catalog.text(
+        label = self._encode(choice.label or self.catalog.text(
             lang or self.lang, choice.key, self.caps.channel, **choice.params))
+        return f"{TICK} {label}" if choice.picked else label
+
+    def _choices(self, reply: Reply) -> list[Choice]:
+        """The options the channel shows: without buttons, none that only a tap makes."""
+        return [c for c in reply.choices if self.caps.buttons or not c.tap_only]
 
     def _encode(self, text: str) -> str:
         """The text as the member's phone shows it: Zawgyi when it uses Zawgyi."""
@@ -78,11 +86,11 @@ class Renderer:
         escape = self.caps.markup == "HTML"
         text = self._text(reply, escape)[: self.caps.max_text]
         if not self.caps.buttons:
-            lines = [f"{c.value} {self._label(c, reply.lang)}" for c in reply.choices]
+            lines = [f"{c.value} {self._label(c, reply.lang)}" for c in self._choices(reply)]
             return Rendered("\n".join([text, *lines]))
         buttons = [{"text": self._label(c, reply.lang), "data": c.value} for c in reply.choices]
         rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-        return Rendered(text, rows)
+        return Rendered(text, rows, edits=reply.edits)
 
     def continue_line(self) -> str:
         """The numbered option that continues a text cut into pages, as stories have."""
@@ -154,7 +162,7 @@ class Renderer:
 
     def _sms_piece(self, reply: Reply) -> _Piece:
         """The reply's text and its numbered options, GSM-friendly."""
-        lines = [f"{c.value} {self._label(c, reply.lang)}" for c in reply.choices]
+        lines = [f"{c.value} {self._label(c, reply.lang)}" for c in self._choices(reply)]
         return _Piece(gsm_friendly(self._text(reply)), gsm_friendly("\n".join(lines)),
                       bool(lines))
 

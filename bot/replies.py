@@ -17,6 +17,8 @@ class Choice:
     key: str
     params: dict = field(default_factory=dict)
     label: str | None = None  # a literal label (language names) instead of a key
+    picked: bool = False  # ticked: one of several picked so far (a button shows ✓)
+    tap_only: bool = False  # only where options are buttons (Done), not a numbered line
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Reply:
     # On SMS, what may be cut to fit the budget: a parameter's name (a title), or
     # "labels" for the choices' labels (bot/titles.py).
     fit: str = ""
+    # Where options are buttons: the provider's id of an earlier message whose buttons
+    # these replace in place (a tick added on tap), instead of a new message.
+    edits: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Messages go through the same inbox, engine and outbox as real ones, under the
 `simulator` provider; the page shows each reply as the channel renders it, with its
-segment count and encoding.
+segment count and encoding. A button pressed is sent as Telegram reports a press (the
+button's data, and the message it is on), so a reply may edit that message's buttons.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlmodel import Session
 
 from bot.inbox import InboundItem
 from content.models import InboundMessage, OutboundMessage
+from services.delivery.senders import simulator_id, simulator_row
 from services.history import conversation
 from services.phones import typed_address
 
@@ -32,6 +34,7 @@ class SimMessage(BaseModel):
     channel: Literal["sms", "telegram"]
     address: str = Field(min_length=1, max_length=32)
     text: str = Field(default="", max_length=10_000)
+    tapped: int | None = Field(default=None, ge=1)  # the reply whose button was pressed
 
 
 def _address(channel: str, raw: str) -> str:
@@ -46,8 +49,8 @@ def _item(row: InboundMessage | OutboundMessage) -> dict:
         return {"direction": "in", "id": row.id, "text": row.text,
                 "at": row.received_at.isoformat()}
     return {"direction": "out", "id": row.id, "text": row.text, "buttons": row.buttons,
-            "segments": row.segments, "encoding": row.encoding, "status": row.status,
-            "at": row.created_at.isoformat()}
+            "edits": simulator_row(row.edits), "segments": row.segments,
+            "encoding": row.encoding, "status": row.status, "at": row.created_at.isoformat()}
 
 
 def make_router(services) -> APIRouter:
@@ -68,9 +71,11 @@ def make_router(services) -> APIRouter:
     def send(message: SimMessage) -> dict:
         """Stores and processes one message from the simulated member; returns the replies."""
         address = _address(message.channel, message.address)
+        tap = {} if message.tapped is None else {  # a button pressed, as Telegram says it
+            "kind": "callback", "payload": {"tapped": simulator_id(message.tapped)}}
         received = services.inbox.receive(InboundItem(
             provider=PROVIDER, channel=message.channel, address=address,
-            provider_key=uuid.uuid4().hex, text=message.text))
+            provider_key=uuid.uuid4().hex, text=message.text, **tap))
         return {"address": address, "inbound_id": received.inbound_id,
                 "replies": [_item(r) for r in received.replies]}
 

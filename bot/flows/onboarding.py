@@ -13,7 +13,7 @@ flowchart LR
 from __future__ import annotations
 
 from bot.choices import COUNTRIES, SECTORS, numbered
-from bot.flows import settings, stories
+from bot.flows import settings, stories, topic_picks
 from bot.flows.common import invalid, to_menu
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
@@ -108,11 +108,11 @@ def sector(turn: Turn) -> Outcome:
 
 
 def topics(turn: Turn) -> Outcome:
-    """Saves the topics and finishes onboarding."""
-    picks = settings.pick_topics(turn)
-    if picks is None:
-        return _ask("topics", invalid(1, len(settings.TOPIC_GROUPS)))
-    turn.member.topics_wanted = settings.topics_for(picks)
+    """Saves the topics (typed, or ticked then Done) and finishes onboarding."""
+    answer = topic_picks.answer(turn, "topics.ask")
+    if answer.groups is None:
+        return Outcome(answer.replies, Step("onboarding", "topics"))
+    turn.member.topics_wanted = settings.topics_for(answer.groups)
     turn.member.onboarded_at = turn.now
     slug = turn.data.pop("open", None)  # a deep link followed before onboarding
     opened = stories.open_practice(turn, slug) if slug else None

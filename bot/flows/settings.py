@@ -14,10 +14,9 @@ flowchart LR
 
 from __future__ import annotations
 
-from bot.choices import TOPIC_GROUPS, numbered, topics_for
-from bot.flows import subscriptions
+from bot.choices import TOPIC_GROUPS, topics_for
+from bot.flows import subscriptions, topic_picks
 from bot.flows.common import BACK, invalid, to_menu
-from bot.intents import single_digits
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
 from content.languages import BY_CODE, LANGUAGES
@@ -39,16 +38,8 @@ def pick_language(turn: Turn) -> str | None:
 
 
 def topics_reply() -> Reply:
-    """The topic groups, several may be picked."""
-    return Reply("topics.ask", choices=numbered([name for name, _ in TOPIC_GROUPS], "topic"))
-
-
-def pick_topics(turn: Turn) -> list[int] | None:
-    """The topic group numbers picked ('1 3', '13', '១ ៣'), or None if any is invalid."""
-    picks = single_digits(turn.parsed.numbers)
-    if not picks or not all(1 <= n <= len(TOPIC_GROUPS) for n in picks):
-        return None
-    return list(dict.fromkeys(picks))
+    """The topic groups, several may be picked (typed, or ticked then Done)."""
+    return topic_picks.question("topics.ask")
 
 
 NON_LATIN = frozenset({"km", "lo", "my", "th"})
@@ -111,36 +102,37 @@ def script(turn: Turn) -> Outcome:
 
 def ask_topics(turn: Turn) -> Outcome:
     """Offers the topic groups."""
+    turn.data.pop(topic_picks.PICKED, None)
     return Outcome([topics_reply()], Step("settings", "topics"))
 
 
 def topics(turn: Turn) -> Outcome:
-    """Saves the topics picked."""
-    picks = pick_topics(turn)
-    if picks is None:
-        return Outcome([invalid(1, len(TOPIC_GROUPS)), topics_reply()],
-                       Step("settings", "topics"))
-    turn.member.topics_wanted = topics_for(picks)
+    """Saves the topics picked, or ticks a tapped one until Done."""
+    answer = topic_picks.answer(turn, "topics.ask")
+    if answer.groups is None:
+        return Outcome(answer.replies, Step("settings", "topics"))
+    turn.member.topics_wanted = topics_for(answer.groups)
     return to_menu(Reply("topics.saved"))
 
 
 def ask_offered(turn: Turn) -> Outcome:
     """Offers the topic groups for what the member can help others with."""
+    turn.data.pop(topic_picks.PICKED, None)
     return Outcome([offered_reply()], Step("settings", "offered"))
 
 
 def offered_reply() -> Reply:
     """The topic groups again, asked about the member's own know-how."""
-    return Reply("settings.offer_ask", choices=topics_reply().choices)
+    return topic_picks.question("settings.offer_ask")
 
 
 def offered(turn: Turn) -> Outcome:
     """Saves the topics the member can help with ("Everything" is every topic: questions
     are routed by the topics offered, so an empty list would offer nothing)."""
-    picks = pick_topics(turn)
-    if picks is None:
-        return Outcome([invalid(1, len(TOPIC_GROUPS)), offered_reply()],
-                       Step("settings", "offered"))
+    answer = topic_picks.answer(turn, "settings.offer_ask")
+    if answer.groups is None:
+        return Outcome(answer.replies, Step("settings", "offered"))
+    picks = answer.groups
     if any(TOPIC_GROUPS[n - 1][0] == "all" for n in picks):
         picks = [n for n, (name, _) in enumerate(TOPIC_GROUPS, start=1) if name != "all"]
     turn.member.topics_offered = topics_for(picks)

@@ -13,7 +13,7 @@ flowchart LR
   practice -->|a name| practice
   followup([follow-up notice]) --> outcome
   outcome -->|1 worked, 4 not yet, 5 not for me| done([thanks, menu])
-  outcome -->|2 with changes| changes -->|what changed, or 0| done
+  outcome -->|2 with changes| changes -->|what changed, or 0 / Skip| done
   outcome -->|3 did not work| wrong -->|a question routed to peers| done
 ```
 """
@@ -37,6 +37,7 @@ from services import conversation, replication, stories
 OUTCOME_CHOICES = (Choice("1", "tried.worked"), Choice("2", "tried.changed"),
                    Choice("3", "tried.failed"), Choice("4", "tried.not_yet"),
                    Choice("5", "tried.not_for_me"))
+SKIP = Choice("0", "tried.skip", tap_only=True)  # "0" is MENU: the report stays as it is
 THANKS = {"adopted": "tried.thanks", "interested": "tried.later",
           "declined": "tried.declined"}
 # Dialogs a follow-up must not interrupt (the menu and a story being read it may), and
@@ -124,7 +125,7 @@ def outcome(turn: Turn) -> Outcome:
                              practice_id=practice_id, outcome=kind, now=turn.now)
     turn.data = {"practice_id": practice_id, "report_id": row.id}
     if kind == "adapted":
-        return Outcome([Reply("tried.changes_ask")], Step("tried", "changes"))
+        return Outcome([Reply("tried.changes_ask", choices=(SKIP,))], Step("tried", "changes"))
     if kind == "abandoned":
         return Outcome([Reply("tried.wrong_ask")], Step("tried", "wrong"))
     return to_menu(Reply(THANKS[kind]))

@@ -58,6 +58,9 @@ class OutboundMessage(SQLModel, table=True):
     address: str = Field(max_length=64)
     text: str = Field(sa_type=Text)
     buttons: list[list[dict]] = json_field()
+    # The provider's id of a message sent earlier whose buttons this row replaces (a
+    # Telegram keyboard edited in place); None for a new message.
+    edits: str | None = Field(default=None, max_length=64)
     priority: int = PRIORITY_REPLY
     # reply | broadcast | optout | help: the last two may reach an opted-out identity
     purpose: str = Field(default="reply", max_length=16)

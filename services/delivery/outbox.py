@@ -26,7 +26,7 @@ def queue(*, session: Session, identity: Identity, parts: Iterable[Part],
         member_id=identity.member_id, identity_id=identity.id, inbound_id=inbound_id,
         provider=identity.provider, channel=identity.channel, address=identity.address,
         text=part.text, buttons=part.buttons, priority=priority, purpose=purpose,
-        segments=part.segments, encoding=part.encoding) for part in parts]
+        segments=part.segments, encoding=part.encoding, edits=part.edits) for part in parts]
     session.add_all(rows)
     session.flush()
     return rows

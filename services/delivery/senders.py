@@ -48,14 +48,31 @@ class Sender(Protocol):
         ...
 
 
+SIMULATOR_PREFIX = "sim-"
+
+
+def simulator_id(row_id: int) -> str:
+    """The simulator's provider id for an outbox row (what a reply `edits` names)."""
+    return f"{SIMULATOR_PREFIX}{row_id}"
+
+
+def simulator_row(provider_id: str | None) -> int | None:
+    """The outbox row a simulator provider id names, None for another provider's id."""
+    if provider_id and provider_id.startswith(SIMULATOR_PREFIX):
+        number = provider_id[len(SIMULATOR_PREFIX):]
+        return int(number) if number.isdigit() else None
+    return None
+
+
 class SimulatorSender:
-    """The simulator shows outbox rows as they are: sending one is delivering it."""
+    """The simulator shows outbox rows as they are: sending one is delivering it (a row
+    that edits an earlier one changes that one's buttons on the page)."""
 
     provider = "simulator"
 
     async def send(self, message: OutboundMessage) -> SendResult:
         """Marks the message delivered."""
-        return SendResult(provider_id=f"sim-{message.id}", status="delivered")
+        return SendResult(provider_id=simulator_id(message.id), status="delivered")
 
     async def close(self) -> None:
         """Nothing to release."""

@@ -6,8 +6,9 @@ picked with services.stories.pick_practice as if for a member who has read nothi
 pick depends on the topics only through which published practices they match, so it is
 made once per (languages, set of matching practices): a few dozen picks for 100,000
 members. The first snippet is rendered once per (channel, segment budget, Zawgyi,
-Vietnamese without diacritics); an SMS is cut to the budget (the first page is sent) and
-carries its exact segment count and encoding. Lookups are memoised per member profile.
+Vietnamese without diacritics, which only SMS drops); an SMS is cut to the budget (the
+first page is sent) and carries its exact segment count and encoding. Lookups are
+memoised per member profile.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class StoryTexts:
         if story is None:
             return None
         sms = channel in SMS_CHANNELS
-        plain = member.script == "latin" and member.language == "vi"
+        plain = sms and member.script == "latin" and member.language == "vi"  # SMS only
         key = (story.practice_id, story.lang, channel, sms and max(1, member.segment_budget),
                bool(member.zawgyi) and story.lang == "my", plain)
         if key not in self._texts:

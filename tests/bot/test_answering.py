@@ -94,7 +94,7 @@ def test_an_answer_comes_back_and_is_rated(services, asker_channel, expert_chann
     run_table(person, [
         (f"{code} {ANSWER}", Expect(keys=("answering.sent", "answering.attribution"),
                                     choices=("1", "2"))),
-        ("3", Expect(keys=("answering.attribution",), contains=("1", "2"))),
+        ("3", Expect(keys=("answering.attribution",), out_of_range=(1, 2))),
         ("1", Expect(keys=("answering.noted", "menu.title"))),
     ])
     relayed = member.received()

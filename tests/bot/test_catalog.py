@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 
@@ -43,6 +44,35 @@ def test_every_question_fits_two_sms_segments_unpaged(lang, name):
     rendering = Renderer(CATALOG, SMS, lang, budget=2).render([QUESTIONS[name]])
     assert rendering.pending == [], f"{name} in {lang} needs MORE"
     assert len(rendering.messages) == 1 and rendering.messages[0].segments <= 2
+
+
+# An English text telling the member to reply with, send or type a number ("Reply 1-9",
+# "e.g. 1 3", "send 0"). Telegram shows options as buttons without numbers, so such a
+# text needs a Telegram variant; translations are checked through the English key, as
+# no pattern reads "reply with a number" in nine languages.
+NUMBER_INSTRUCTION = re.compile(r"\b(reply|send|type)\b[^.?!:]*?(\b\d|\bnumbers?\b)|e\.g\. \d",
+                                re.IGNORECASE)
+NUMBER_KEYS = sorted(key for key, text in EN.items()
+                     if not key.endswith((".sms", ".telegram"))
+                     and NUMBER_INSTRUCTION.search(text))
+
+
+def test_the_texts_asking_for_a_number_are_found():
+    assert {"language.ask", "topics.ask", "menu.title", "settings.title",
+            "settings.offer_ask", "out_of_range", "help", "tried.which",
+            "visit.which"} <= set(NUMBER_KEYS)
+    assert "members.expert_made" not in NUMBER_KEYS  # "a code like A57" is no number
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_telegram_never_asks_for_a_number(lang):
+    for key in NUMBER_KEYS:
+        template, own = CATALOG.template(lang, key, TELEGRAM.channel)
+        assert own, f"{lang} {key}: no Telegram variant, so Telegram would show {template!r}"
+        assert not any(unicodedata.category(ch) == "Nd" for ch in template), (lang, key)
+        assert not placeholders(template) & {"low", "high"}, (lang, key)
+        if lang == "en":
+            assert not NUMBER_INSTRUCTION.search(template), (key, template)
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)

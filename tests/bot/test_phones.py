@@ -1,8 +1,21 @@
-"""Phones and cost: Latin text for phones without the script, Vietnamese without accents."""
+"""Phones and cost: Latin text for phones without the script, Vietnamese without accents
+on SMS (where accents cost segments) and with them on Telegram."""
 
 from __future__ import annotations
 
+import unicodedata
+
+from sqlmodel import Session
+
+from content.models import Identity
+from services.scheduling import queue_weekly_stories
+from tests.services.test_scheduling import NOW, add_member, outbox
 from tests.support.chat import Chat, Expect, run_table
+
+
+def accented(text: str) -> bool:
+    """Whether the text has a Vietnamese letter with a mark (ạ, ơ, đ, ...)."""
+    return any(unicodedata.decomposition(ch) or ch in "đĐ" for ch in text if ch.isalpha())
 
 
 def test_khmer_member_whose_phone_cannot_show_khmer_gets_english(services):
@@ -46,3 +59,42 @@ def test_telegram_never_asks_about_the_script(services):
     chat.say("hi")
     run_table(chat, [("2", Expect(keys=("consent.ask",)))])
     assert chat.member().script == "native"
+
+
+def test_telegram_never_asks_about_accents(services):
+    chat = Chat(services, "telegram")
+    chat.say("hi")
+    replies = chat.say("5")  # Tiếng Việt: straight on to the consent, with accents
+    chat.check(replies, Expect(keys=("language.set", "consent.ask")), "5")
+    assert accented(replies[0].text) and chat.member().script == "native"
+
+
+def test_accents_left_out_on_sms_are_kept_on_telegram(services):
+    sms = Chat(services, "sms", "+84912345670")
+    for said in ["hi", "5", "1", "1", "1", "1"]:  # Vietnamese, without accents
+        sms.say(said)
+    member = sms.member()
+    assert (member.language, member.script) == ("vi", "latin")
+    with Session(services.db) as session:  # the same member writes from Telegram too
+        session.add(Identity(member_id=member.id, provider="simulator", channel="telegram",
+                             address="100084"))
+        session.commit()
+    telegram = Chat(services, "telegram", "100084")
+    menu = telegram.say("MENU")
+    assert accented(menu[0].text) and menu[0].text == telegram.text_of("menu.title")
+    assert any(accented(b["text"]) for row in menu[0].buttons for b in row)
+    story = telegram.say("1")
+    assert accented(story[0].text)
+    on_sms = sms.say("MENU")
+    assert on_sms[0].text.isascii() and on_sms[0].encoding == "GSM-7"
+
+
+def test_weekly_story_has_accents_on_telegram_only(services):
+    member_id, (by_sms, by_telegram) = add_member(
+        services.db, identities=(("twilio", "sms"), ("telegram", "telegram")),
+        language="vi", script="latin", timezone="Asia/Ho_Chi_Minh", topics_wanted=["farming"],
+        segment_budget=2)
+    queue_weekly_stories(db=services.db, now=NOW)
+    rows = {row.identity_id: row for row in outbox(services.db) if row.member_id == member_id}
+    assert rows[by_sms].text.isascii() and rows[by_sms].encoding == "GSM-7"
+    assert accented(rows[by_telegram].text) and rows[by_telegram].segments is None

@@ -139,6 +139,10 @@ class FakeTelegram(FakeServer):
     def chat_not_found_next(self, method: str = "sendMessage") -> None:
         self.fail_next(method, _error(400, "Bad Request: chat not found"))
 
+    def message_gone_next(self, method: str = "editMessageReplyMarkup") -> None:
+        """The message to edit was deleted (or is too old to edit)."""
+        self.fail_next(method, _error(400, "Bad Request: message to edit not found"))
+
     def server_error_next(self, status: int = 500, method: str = "sendMessage") -> None:
         if status == 502:  # Telegram's front end answers 502 with an HTML page
             self.fail_next(method, (502, b"<html><body>502 Bad Gateway</body></html>",

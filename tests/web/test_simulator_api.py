@@ -129,6 +129,26 @@ def test_history_is_the_conversation_in_order(client):
     assert all(m["segments"] and m["encoding"] for m in outs)
 
 
+def test_a_button_pressed_is_a_tap_that_edits_its_message(client):
+    for text in ["hi", "1", "1", "1", "1"]:  # on to the topics question
+        replies = post(client, "telegram", TG, text).json()["replies"]
+    question = replies[-1]
+    assert question["buttons"][-1] == [{"text": "Done", "data": "done"}]
+    ticked = client.post("/simulator/api/messages", json={
+        "channel": "telegram", "address": TG, "text": "2", "tapped": question["id"]}).json()
+    (edit,) = ticked["replies"]
+    assert edit["edits"] == question["id"] and edit["text"] == question["text"]
+    assert ["✓ Fish & forests"] == [b["text"] for row in edit["buttons"] for b in row
+                                    if b["text"].startswith("✓")]
+    history = client.get("/simulator/api/messages",
+                         params={"channel": "telegram", "address": TG}).json()["messages"]
+    assert [m["edits"] for m in history if m["direction"] == "out"][-2:] == [
+        None, question["id"]]
+    done = client.post("/simulator/api/messages", json={
+        "channel": "telegram", "address": TG, "text": "done", "tapped": question["id"]})
+    assert [r["edits"] for r in done.json()["replies"]] == [None, None]  # onboarded, menu
+
+
 def test_history_of_a_new_address_is_empty(client):
     response = client.get("/simulator/api/messages",
                           params={"channel": "telegram", "address": "424242"})

@@ -91,6 +91,15 @@ def click_button(page, label: str) -> list[dict]:
     return replies
 
 
+def tick(page, label: str) -> None:
+    """Taps a topic: the same message's button shows a tick, and no new message comes."""
+    before = len(out_bubbles(page))
+    buttons = page.locator("#chat .msg.out .buttons button")
+    buttons.filter(has_text=re.compile(f"^{re.escape(label)}$")).last.click()
+    buttons.filter(has_text=re.compile(f"^✓ {re.escape(label)}$")).last.wait_for()
+    assert len(out_bubbles(page)) == before
+
+
 def joined(replies: list[dict]) -> str:
     return "\n".join(r["text"] for r in replies)
 
@@ -163,15 +172,18 @@ def test_sms_then_telegram_walkthrough(page, tmp_path):
     assert "English" in labels and "Khmer ខ្មែរ" in labels, labels
     assert all(r["meta"].startswith("telegram · ") and "segment" not in r["meta"]
                for r in replies), replies
-    assert "Language? Reply 1-9" in joined(replies)
+    assert "Choose your language:" in joined(replies)  # buttons: no numbers to type
 
     replies = click_button(page, "English")
     assert page.locator("#chat .msg.in").last.text_content() == "1"
     assert "Language: English." in joined(replies)
     assert "I agree" in [b for r in replies for b in r["buttons"]]
-    for label in ("I agree", "Cambodia", "Farming", "Farming & seeds"):
+    for label in ("I agree", "Cambodia", "Farming"):
         replies = click_button(page, label)
         assert not KHMER.search(joined(replies)), (label, replies)
+    tick(page, "Farming & seeds")  # topics: ticked in place, then Done
+    tick(page, "Working together")
+    replies = click_button(page, "Done")
     assert "A story" in [b for r in replies for b in r["buttons"]], replies
     story = click_button(page, "A story")
     assert story and story[0]["text"].strip(), story

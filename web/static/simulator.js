@@ -28,6 +28,9 @@ function telegramHtml(target, html) {
 
 const REFRESH_MS = 2000;  // statuses and messages that arrive later (notices, relays)
 let sending = 0;  // a refresh waits while a message is on its way
+// A reply that edits an earlier message (a topic ticked on tap) changes that message's
+// buttons instead of showing a bubble of its own; these edits are already shown.
+const applied = new Set();
 
 function key(message) {
   return `${message.direction}-${message.id}`;
@@ -39,7 +42,35 @@ function metaText(message) {
     : `${who().channel} · ${message.status}`;
 }
 
+// The message's buttons in `div` (replacing any it shows); a press says which message
+// it was on (`tapped`: the id of the reply whose buttons these are).
+function buttons(div, message, tapped) {
+  div.querySelectorAll(".buttons").forEach((line) => line.remove());
+  const meta = div.querySelector(".meta");
+  for (const row of message.buttons || []) {
+    const line = document.createElement("div");
+    line.className = "buttons";
+    for (const button of row) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = button.text;
+      b.addEventListener("click", () => send(button.data, tapped));
+      line.appendChild(b);
+    }
+    div.insertBefore(line, meta);
+  }
+}
+
 function bubble(message) {
+  const edited = message.edits
+    ? $("chat").querySelector(`[data-key="out-${message.edits}"]`) : null;
+  if (edited) {
+    if (!applied.has(key(message))) {
+      applied.add(key(message));
+      buttons(edited, message, message.edits);
+    }
+    return edited;
+  }
   const div = document.createElement("div");
   div.className = `msg ${message.direction}`;
   if (message.id !== undefined) div.dataset.key = key(message);
@@ -54,18 +85,7 @@ function bubble(message) {
   }
   div.appendChild(text);
   if (message.direction === "out") {
-    for (const row of message.buttons || []) {
-      const line = document.createElement("div");
-      line.className = "buttons";
-      for (const button of row) {
-        const b = document.createElement("button");
-        b.type = "button";
-        b.textContent = button.text;
-        b.addEventListener("click", () => send(button.data));
-        line.appendChild(b);
-      }
-      div.appendChild(line);
-    }
+    buttons(div, message, message.id);
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = metaText(message);
@@ -91,6 +111,7 @@ async function load() {
   const { channel, address } = who();
   $("chat").dataset.channel = channel;
   $("chat").replaceChildren();
+  applied.clear();
   try {
     const query = new URLSearchParams({ channel, address });
     const body = await call(`/simulator/api/messages?${query}`);
@@ -100,7 +121,7 @@ async function load() {
   }
 }
 
-async function send(text) {
+async function send(text, tapped) {
   $("error").textContent = "";
   const { channel, address } = who();
   const said = bubble({ direction: "in", text });
@@ -109,7 +130,7 @@ async function send(text) {
     const body = await call("/simulator/api/messages", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ channel, address, text }),
+      body: JSON.stringify({ channel, address, text, ...(tapped ? { tapped } : {}) }),
     });
     said.dataset.key = key({ direction: "in", id: body.inbound_id });
     body.replies.forEach(bubble);
