@@ -25,14 +25,15 @@ TTL = timedelta(hours=24)
 
 
 def renderer_for(catalog: Catalog, member: Member, caps: Capabilities) -> Renderer:
-    """How this member's messages look on a channel: their language (or English when
-    their phone cannot show the script), Zawgyi, Vietnamese without marks on SMS only
-    (marks cost segments there; elsewhere they cost nothing and help reading)."""
-    latin = member.script == "latin"
+    """How this member's messages look on a channel: their language (or, on SMS,
+    English when their phone cannot show the script), Zawgyi, Vietnamese without marks
+    on SMS only (marks cost segments there; elsewhere they cost nothing and help
+    reading). The script answer is about the SMS phone: Telegram shows every script."""
+    latin = member.script == "latin" and caps.segmented
     lang = "en" if latin and member.language in NON_LATIN else member.language
     return Renderer(catalog, caps, lang,
                     member.segment_budget, zawgyi=member.zawgyi,
-                    plain=latin and member.language == "vi" and caps.segmented)
+                    plain=latin and member.language == "vi")
 
 
 def reachable_identity(session: Session, member_id: int) -> Identity | None:

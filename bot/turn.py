@@ -49,8 +49,9 @@ class Turn:
         return self.parsed.numbers[0] if len(self.parsed.numbers) == 1 else None
 
     def content_langs(self) -> list[str]:
-        """Languages to take content in, best first (English as the last resort)."""
+        """Languages to take content in, best first (English as the last resort; only
+        English for an SMS phone that cannot show the script)."""
         lang = self.member.language
-        if self.member.script == "latin" and lang in NON_LATIN:
+        if self.member.script == "latin" and lang in NON_LATIN and self.caps.segmented:
             return ["en"]
         return [lang, "en"] if lang != "en" else ["en"]

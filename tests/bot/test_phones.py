@@ -98,3 +98,21 @@ def test_weekly_story_has_accents_on_telegram_only(services):
     rows = {row.identity_id: row for row in outbox(services.db) if row.member_id == member_id}
     assert rows[by_sms].text.isascii() and rows[by_sms].encoding == "GSM-7"
     assert accented(rows[by_telegram].text) and rows[by_telegram].segments is None
+
+
+def test_a_script_the_sms_phone_cannot_show_is_shown_on_telegram(services):
+    sms = Chat(services, "sms")
+    for said in ["hi", "2", "2", "1", "1", "1"]:  # Khmer, but the phone shows no Khmer
+        sms.say(said)
+    member = sms.member()
+    assert (member.language, member.script) == ("km", "latin")
+    with Session(services.db) as session:  # the same member writes from Telegram too
+        session.add(Identity(member_id=member.id, provider="simulator", channel="telegram",
+                             address="100085"))
+        session.commit()
+    telegram = Chat(services, "telegram", "100085")
+    menu = telegram.say("MENU")
+    assert menu[0].text == telegram.text_of("menu.title")  # in Khmer
+    story = telegram.say("1")
+    assert any("\u1780" <= ch <= "\u17ff" for ch in story[0].text)
+    assert sms.say("MENU")[0].encoding == "GSM-7"  # SMS stays in English

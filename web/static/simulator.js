@@ -169,7 +169,6 @@ $("channel").addEventListener("change", () => {
   $("address-label").textContent = sms ? "Phone number" : "Telegram user id";
   $("address").value = sms ? "+85512345678" : "100001";
   load();
-setInterval(refresh, REFRESH_MS);
 });
 $("load").addEventListener("click", load);
 $("compose").addEventListener("submit", (event) => {
