@@ -40,6 +40,8 @@ def start(turn: Turn) -> Outcome:
 
 def resume(turn: Turn, step: str | None) -> Outcome:
     """Asks the current question again (after HELP, MENU or START)."""
+    if step in ("script", "plain"):
+        return _script_question(turn) or _ask(_first_open(turn))
     return _ask(step or _first_open(turn))
 
 
@@ -55,6 +57,14 @@ def _first_open(turn: Turn) -> str:
     return "topics"
 
 
+def _script_question(turn: Turn, *before: Reply) -> Outcome | None:
+    """The script (or diacritics) question on SMS, None where there is none."""
+    question = settings.script_question(turn)
+    if question is None:
+        return None
+    return Outcome([*before, *question[1]], Step("onboarding", question[0]))
+
+
 def language(turn: Turn) -> Outcome:
     """Saves the language, then asks for consent in it."""
     code = settings.pick_language(turn)
@@ -63,18 +73,14 @@ def language(turn: Turn) -> Outcome:
     wrote_it = turn.member.language == code  # their first message was in this script
     turn.member.language, turn.member.language_chosen = code, True
     turn.member.script = "native"
-    question = None if wrote_it else settings.script_question(turn)
-    if question:
-        return Outcome([question[1]], Step("onboarding", question[0]))
-    return _ask("consent", Reply("language.set"))
+    asked = None if wrote_it else _script_question(turn)
+    return asked or _ask("consent", Reply("language.set"))
 
 
 def script(turn: Turn) -> Outcome:
     """Saves whether the phone shows the script (or wants no diacritics)."""
-    if not settings.pick_script(turn):
-        step, reply = settings.script_question(turn)
-        return Outcome([invalid(1, 2), reply], Step("onboarding", step))
-    return _ask("consent", Reply("language.set"))
+    asked = None if settings.pick_script(turn) else _script_question(turn, invalid(1, 2))
+    return asked or _ask("consent", Reply("language.set"))
 
 
 def consent(turn: Turn) -> Outcome:

@@ -20,7 +20,7 @@ from bot.flows.common import BACK, invalid, to_menu
 from bot.intents import single_digits
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
-from content.languages import BY_CODE, LANGUAGES
+from content.languages import LANGUAGES
 from content.models import Member
 
 
@@ -56,18 +56,19 @@ SCRIPT = (Choice("1", "script.yes"), Choice("2", "script.no"))
 PLAIN = (Choice("1", "plain.yes"), Choice("2", "plain.no"))
 
 
-def script_question(turn: Turn) -> tuple[str, Reply] | None:
-    """On SMS, after a language is picked: can the phone show its script (asked in
-    English, with a sample), or, for Vietnamese, does the member want text without
-    diacritics. None when there is nothing to ask."""
+def script_question(turn: Turn) -> tuple[str, list[Reply]] | None:
+    """On SMS, after a language is picked: can the phone show its script (asked in the
+    script itself, which is the sample, with one line of English for a phone that shows
+    boxes), or, for Vietnamese, does the member want text without diacritics. None when
+    there is nothing to ask."""
     lang = turn.member.language
     if not turn.caps.segmented:
         return None
     if lang in NON_LATIN:
-        sample = BY_CODE[lang].native_name
-        return "script", Reply("script.ask", {"sample": sample}, SCRIPT, lang="en")
+        return "script", [Reply("script.ask", choices=SCRIPT),
+                          Reply("script.fallback", lang="en")]
     if lang == "vi":
-        return "plain", Reply("plain.ask", choices=PLAIN)
+        return "plain", [Reply("plain.ask", choices=PLAIN)]
     return None
 
 
@@ -97,15 +98,15 @@ def language(turn: Turn) -> Outcome:
     turn.member.script = "native"
     question = script_question(turn)
     if question:
-        return Outcome([question[1]], Step("settings", question[0]))
+        return Outcome(question[1], Step("settings", question[0]))
     return to_menu(Reply("language.set"))
 
 
 def script(turn: Turn) -> Outcome:
     """Saves whether the phone shows the script (or wants no diacritics)."""
-    if not pick_script(turn):
-        step, reply = script_question(turn)
-        return Outcome([invalid(1, 2), reply], Step("settings", step))
+    question = script_question(turn)
+    if not pick_script(turn) and question:
+        return Outcome([invalid(1, 2), *question[1]], Step("settings", question[0]))
     return to_menu(Reply("language.set"))
 
 
