@@ -1,5 +1,6 @@
 """Settings a member can change any time: language, topics wanted and offered, the
-weekly story and peer introductions. LANG and TOPICS go straight to their question.
+weekly story, peer introductions, and the first name and enterprise peers see. LANG and
+TOPICS go straight to their question.
 
 ```mermaid
 flowchart LR
@@ -8,6 +9,7 @@ flowchart LR
   settings -->|3| offered
   settings -->|4| weekly[weekly story on/off]
   settings -->|5| peers[peer introductions on/off]
+  settings -->|6| profile[name and enterprise: bot/flows/profile.py]
   settings -->|0| menu
 ```
 """
@@ -15,7 +17,7 @@ flowchart LR
 from __future__ import annotations
 
 from bot.choices import TOPIC_GROUPS, numbered, topics_for
-from bot.flows import subscriptions
+from bot.flows import profile, subscriptions
 from bot.flows.common import BACK, invalid, to_menu
 from bot.intents import single_digits
 from bot.replies import Choice, Outcome, Reply, Step
@@ -148,7 +150,7 @@ def offered(turn: Turn) -> Outcome:
     return to_menu(Reply("settings.offer_saved"))
 
 
-SETTINGS = 5  # items of the settings menu, 0 (the main menu) aside
+SETTINGS = 6  # items of the settings menu, 0 (the main menu) aside
 
 
 def menu_reply(member: Member) -> Reply:
@@ -157,7 +159,7 @@ def menu_reply(member: Member) -> Reply:
     peers = "settings.peers_on" if member.consent_matching else "settings.peers_off"
     return Reply("settings.title", choices=(
         Choice("1", "menu.language"), Choice("2", "menu.topics"), Choice("3", "settings.offer"),
-        Choice("4", story), Choice("5", peers), BACK))
+        Choice("4", story), Choice("5", peers), Choice("6", "settings.profile"), BACK))
 
 
 def start(turn: Turn) -> Outcome:
@@ -181,6 +183,8 @@ def choose(turn: Turn) -> Outcome:
         turn.member.consent_matching = not turn.member.consent_matching
         return to_menu(Reply("settings.peers_on_done" if turn.member.consent_matching
                              else "settings.peers_off_done"))
+    if number == 6:
+        return profile.start(turn)
     before = invalid(1, SETTINGS) if number is not None else Reply("not_understood")
     return Outcome([before, menu_reply(turn.member)], Step("settings", "choose"))
 
