@@ -132,7 +132,7 @@ def test_settings_show_change_keep_and_remove_them(services, channel):
         ("  Chea   Sok ", Expect(contains=("Your enterprise: Takeo Rice Co-op.",),
                                  choices=("1", "2"))),
         ("1", Expect(keys=("menu.title",), contains=(
-            "Peers you agree to meet see: Chea (Cambodia, Takeo Rice Co-op, Farming)",))),
+            "Peers we introduce you to see: Chea (Cambodia, Takeo Rice Co-op, Farming)",))),
         ("6", Expect(keys=("settings.title",))),
         ("6", _name_now("Chea Sok")),
         ("2", Expect(contains=("Your enterprise: Takeo Rice Co-op.",))),
