@@ -14,6 +14,7 @@ from functools import cache
 from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.choices import TOPIC_GROUPS
+from bot.intents import fold
 from bot.notify import renderer_for
 from bot.replies import Choice, Reply
 from content.models import Member
@@ -41,6 +42,12 @@ def label(viewer: Member, key: str) -> str:
     return _catalog().text(shown_lang(viewer), key)
 
 
+def typed_labels(viewer: Member, key: str) -> set[str]:
+    """A choice's label as a member might type it instead of its number: in their
+    language and in English, folded as commands are."""
+    return {fold(label(viewer, key)), fold(_catalog().text("en", key))}
+
+
 def name_of(member: Member, viewer: Member, fallback: str = "peer.your_peer") -> str:
     """The member's first name, or a neutral word, as the viewer sees it."""
     return card(member).first_name or label(viewer, fallback)
@@ -51,7 +58,7 @@ def group_of(topic: str | None) -> str | None:
     return next((name for name, topics in TOPIC_GROUPS if topic in topics), None)
 
 
-def _about(member: Member, viewer: Member) -> str:
+def about(member: Member, viewer: Member) -> str:
     """Country, enterprise and sector in one short phrase."""
     shown = card(member)
     parts = [label(viewer, f"country.{shown.country}") if shown.country else None,
@@ -70,7 +77,7 @@ def _topics(member: Member, viewer: Member, first: str | None) -> str:
 def profile_reply(peer: Member, viewer: Member, group: str | None) -> Reply:
     """A proposed peer's card with the choices: ask to meet, another, menu."""
     return Reply("peer.profile", {"name": name_of(peer, viewer, "peer.someone"),
-                                  "about": _about(peer, viewer),
+                                  "about": about(peer, viewer),
                                   "topics": _topics(peer, viewer, group)}, MEET)
 
 
@@ -78,5 +85,5 @@ def request_reply(asker: Member, viewer: Member, topic: str | None) -> Reply:
     """The asker's card as the proposed peer sees it, with yes / no."""
     group = group_of(topic) or "all"
     return Reply("peer.request", {"name": name_of(asker, viewer, "peer.someone"),
-                                  "about": _about(asker, viewer),
+                                  "about": about(asker, viewer),
                                   "topic": label(viewer, f"topic.{group}")}, ANSWER)

@@ -10,6 +10,7 @@ from bot.flows import (
     menu,
     onboarding,
     peer,
+    profile,
     settings,
     share,
     stories,
@@ -21,8 +22,8 @@ from bot.replies import Outcome
 from bot.turn import Turn
 
 FLOWS = {"answering": answering, "ask": ask, "menu": menu, "onboarding": onboarding,
-         "peer": peer, "settings": settings, "share": share, "stories": stories,
-         "subscriptions": subscriptions, "tried": tried, "visit": visit}
+         "peer": peer, "profile": profile, "settings": settings, "share": share,
+         "stories": stories, "subscriptions": subscriptions, "tried": tried, "visit": visit}
 STEPS: dict[str, dict[str, Callable[[Turn], Outcome]]] = {
     name: module.STEPS for name, module in FLOWS.items()}
 # Steps that take the member's own words: only HELP, MENU and STOP are commands there,

@@ -1,5 +1,6 @@
 """Settings a member can change any time: language, topics wanted and offered, the
-weekly story and peer introductions. LANG and TOPICS go straight to their question.
+weekly story, peer introductions, and the first name and enterprise peers see. LANG and
+TOPICS go straight to their question.
 
 ```mermaid
 flowchart LR
@@ -8,6 +9,7 @@ flowchart LR
   settings -->|3| offered
   settings -->|4| weekly[weekly story on/off]
   settings -->|5| peers[peer introductions on/off]
+  settings -->|6| profile[name and enterprise: bot/flows/profile.py]
   settings -->|0| menu
 ```
 """
@@ -15,11 +17,11 @@ flowchart LR
 from __future__ import annotations
 
 from bot.choices import TOPIC_GROUPS, topics_for
-from bot.flows import subscriptions, topic_picks
+from bot.flows import profile, subscriptions, topic_picks
 from bot.flows.common import BACK, invalid, to_menu
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
-from content.languages import BY_CODE, LANGUAGES
+from content.languages import LANGUAGES
 from content.models import Member
 
 
@@ -47,18 +49,19 @@ SCRIPT = (Choice("1", "script.yes"), Choice("2", "script.no"))
 PLAIN = (Choice("1", "plain.yes"), Choice("2", "plain.no"))
 
 
-def script_question(turn: Turn) -> tuple[str, Reply] | None:
-    """On SMS, after a language is picked: can the phone show its script (asked in
-    English, with a sample), or, for Vietnamese, does the member want text without
-    diacritics. None when there is nothing to ask."""
+def script_question(turn: Turn) -> tuple[str, list[Reply]] | None:
+    """On SMS, after a language is picked: can the phone show its script (asked in the
+    script itself, which is the sample, with one line of English for a phone that shows
+    boxes), or, for Vietnamese, does the member want text without diacritics. None when
+    there is nothing to ask."""
     lang = turn.member.language
     if not turn.caps.segmented:
         return None
     if lang in NON_LATIN:
-        sample = BY_CODE[lang].native_name
-        return "script", Reply("script.ask", {"sample": sample}, SCRIPT, lang="en")
+        return "script", [Reply("script.ask", choices=SCRIPT),
+                          Reply("script.fallback", lang="en")]
     if lang == "vi":
-        return "plain", Reply("plain.ask", choices=PLAIN)
+        return "plain", [Reply("plain.ask", choices=PLAIN)]
     return None
 
 
@@ -88,15 +91,15 @@ def language(turn: Turn) -> Outcome:
     turn.member.script = "native"
     question = script_question(turn)
     if question:
-        return Outcome([question[1]], Step("settings", question[0]))
+        return Outcome(question[1], Step("settings", question[0]))
     return to_menu(Reply("language.set"))
 
 
 def script(turn: Turn) -> Outcome:
     """Saves whether the phone shows the script (or wants no diacritics)."""
-    if not pick_script(turn):
-        step, reply = script_question(turn)
-        return Outcome([invalid(1, 2), reply], Step("settings", step))
+    question = script_question(turn)
+    if not pick_script(turn) and question:
+        return Outcome([invalid(1, 2), *question[1]], Step("settings", question[0]))
     return to_menu(Reply("language.set"))
 
 
@@ -139,7 +142,7 @@ def offered(turn: Turn) -> Outcome:
     return to_menu(Reply("settings.offer_saved"))
 
 
-SETTINGS = 5  # items of the settings menu, 0 (the main menu) aside
+SETTINGS = 6  # items of the settings menu, 0 (the main menu) aside
 
 
 def menu_reply(member: Member) -> Reply:
@@ -148,7 +151,7 @@ def menu_reply(member: Member) -> Reply:
     peers = "settings.peers_on" if member.consent_matching else "settings.peers_off"
     return Reply("settings.title", choices=(
         Choice("1", "menu.language"), Choice("2", "menu.topics"), Choice("3", "settings.offer"),
-        Choice("4", story), Choice("5", peers), BACK))
+        Choice("4", story), Choice("5", peers), Choice("6", "settings.profile"), BACK))
 
 
 def start(turn: Turn) -> Outcome:
@@ -172,6 +175,8 @@ def choose(turn: Turn) -> Outcome:
         turn.member.consent_matching = not turn.member.consent_matching
         return to_menu(Reply("settings.peers_on_done" if turn.member.consent_matching
                              else "settings.peers_off_done"))
+    if number == 6:
+        return profile.start(turn)
     before = invalid(1, SETTINGS) if number is not None else Reply("not_understood")
     return Outcome([before, menu_reply(turn.member)], Step("settings", "choose"))
 

@@ -43,7 +43,7 @@ THANKS = {"adopted": "tried.thanks", "interested": "tried.later",
 # Dialogs a follow-up must not interrupt (the menu and a story being read it may), and
 # how long it waits before it looks again.
 BUSY_FLOWS = frozenset({"onboarding", "ask", "answering", "peer", "share", "tried",
-                        "settings", "visit"})
+                        "settings", "profile", "visit"})
 BUSY_RETRY = timedelta(hours=1)
 LIST_MAX = 5  # practices offered at once: more do not fit two SMS segments
 BUTTON_ROOM = 40  # a Telegram button shows little more

@@ -34,7 +34,9 @@ def first_name(name: str | None) -> str | None:
     return words[0][:FIRST_NAME_MAX] if words else None
 
 
-def _cut(text: str | None, limit: int) -> str | None:
+def cut(text: str | None, limit: int) -> str | None:
+    """The text with spaces tidied, cut to `limit` characters with an ellipsis; None
+    if empty."""
     text = " ".join((text or "").split())
     if len(text) <= limit:
         return text or None
@@ -44,6 +46,6 @@ def _cut(text: str | None, limit: int) -> str | None:
 def card(member: Member) -> Card:
     """The card of one member."""
     return Card(first_name=first_name(member.name), country=member.country,
-                sector=member.sector, enterprise=_cut(member.enterprise, ENTERPRISE_MAX),
+                sector=member.sector, enterprise=cut(member.enterprise, ENTERPRISE_MAX),
                 topics_offered=tuple(member.topics_offered or ()),
                 topics_wanted=tuple(member.topics_wanted or ()))

@@ -10,9 +10,10 @@ import pytest
 from bot.capabilities import SMS, TELEGRAM
 from bot.catalog import Catalog, placeholders
 from bot.choices import COUNTRIES, SECTORS, TOPIC_GROUPS, numbered
+from bot.flows import profile
 from bot.flows.common import menu_reply
 from bot.flows.onboarding import CONSENT, COUNTRY_CHOICES
-from bot.flows.settings import language_reply, topics_reply
+from bot.flows.settings import SCRIPT, language_reply, topics_reply
 from bot.render import Renderer
 from bot.replies import Reply
 from content.languages import LANGUAGE_CODES
@@ -24,6 +25,8 @@ QUESTIONS = {
     "language": language_reply(),
     "consent": Reply("consent.ask", choices=CONSENT),
     "country": Reply("country.ask", choices=COUNTRY_CHOICES),
+    "name": profile.name_question(),
+    "enterprise": profile.enterprise_question(),
     "sector": Reply("sector.ask", choices=numbered(SECTORS, "sector")),
     "topics": topics_reply(),
     "help": Reply("help"),
@@ -73,6 +76,18 @@ def test_telegram_never_asks_for_a_number(lang):
         assert not placeholders(template) & {"low", "high"}, (lang, key)
         if lang == "en":
             assert not NUMBER_INSTRUCTION.search(template), (key, template)
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_onboarding_answers_with_the_next_question_fit_two_sms_segments(lang):
+    letter = {"km": "ក", "lo": "ກ", "my": "က", "th": "ก", "vi": "ệ"}.get(lang, "x")
+    for replies in ([profile.INVALID, profile.name_question()],
+                    [profile.thanks(letter * 120), profile.enterprise_question()],
+                    [Reply("out_of_range", {"low": 1, "high": 2}),
+                     Reply("script.ask", choices=SCRIPT), Reply("script.fallback", lang="en")]):
+        rendering = Renderer(CATALOG, SMS, lang, budget=2).render(replies)
+        assert rendering.pending == [] and len(rendering.messages) == 1, (lang, replies)
+        assert rendering.messages[0].segments <= 2
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)

@@ -14,13 +14,20 @@ CHANNELS = ["sms", "telegram"]
 LANG_CHOICES = tuple(str(n) for n in range(1, 10))
 MENU = Expect(keys=("menu.title",), choices=("1", "2", "3", "4", "5", "6", "7"))
 
-# English, telling the country from the phone (SMS) or asking it (Telegram).
+SKIP = ("1",)
+
+# English, telling the country from the phone (SMS) or asking it (Telegram); a first name
+# and an enterprise name given on SMS, both skipped on Telegram.
 ONBOARD_EN = {
     "sms": [
         ("hi", Expect(keys=("welcome", "language.ask"), choices=LANG_CHOICES,
                       contains=("Khmer ខ្មែរ", "Myanmar မြန်မာ"))),
         ("1", Expect(keys=("language.set", "consent.ask"), choices=("1", "2"))),
-        ("1", Expect(keys=("sector.ask",), choices=tuple(str(n) for n in range(1, 10)))),
+        ("1", Expect(keys=("profile.name_ask",), choices=SKIP)),
+        ("  Sok   Chea ", Expect(keys=("profile.enterprise_ask",), choices=SKIP,
+                                 contains=("Thank you, Sok.",))),
+        ("Takeo Rice Co-op", Expect(keys=("sector.ask",),
+                                    choices=tuple(str(n) for n in range(1, 10)))),
         ("1", Expect(keys=("topics.ask",), choices=tuple(str(n) for n in range(1, 9)))),
         ("1 5", Expect(keys=("onboarding.done", "menu.title"), choices=("1", "2", "3", "4", "5"))),
     ],
@@ -28,6 +35,8 @@ ONBOARD_EN = {
         ("/start", Expect(keys=("welcome", "language.ask"), choices=LANG_CHOICES)),
         ("1", Expect(keys=("language.set", "consent.ask"), choices=("1", "2"))),
         ("1", Expect(keys=("country.ask",), choices=tuple(str(n) for n in range(1, 10)))),
+        ("1", Expect(keys=("profile.name_ask",), choices=SKIP)),
+        ("1", Expect(keys=("profile.enterprise_ask",), choices=SKIP)),
         ("1", Expect(keys=("sector.ask",))),
         ("1", Expect(keys=("topics.ask",))),
         ("1 5", Expect(keys=("onboarding.done", "menu.title"))),
@@ -35,12 +44,12 @@ ONBOARD_EN = {
 }
 
 
-def onboard(chat: Chat, language: str = "1") -> None:
-    """Takes a member through onboarding (farming topics), language by menu number."""
+def onboard(chat: Chat, language: str = "1", name: str = "1", enterprise: str = "1") -> None:
+    """Takes a member through onboarding (farming topics), language by menu number; the
+    first name and the enterprise's name are skipped ("1") unless given."""
     script = ["1"] if chat.channel == "sms" and language in ("2", "3", "4", "5", "9") else []
-    steps = ["hi", language, *script, "1"] + (["1"] if chat.channel == "telegram" else []) \
-        + ["1", "1"]
-    for said in steps:
+    country = ["1"] if chat.channel == "telegram" else []
+    for said in ["hi", language, *script, "1", *country, name, enterprise, "1", "1"]:
         assert chat.say(said), said
 
 
@@ -53,6 +62,9 @@ def test_onboarding(services, channel):
     assert member.language == "en" and member.sector == "agriculture"
     assert member.country == ("KH" if channel == "sms" else "KH")
     assert "farming" in member.topics_wanted and "cooperatives" in member.topics_wanted
+    named = channel == "sms"  # stored as typed, spaces tidied
+    assert (member.name, member.enterprise) == (("Sok Chea", "Takeo Rice Co-op") if named
+                                                else (None, None))
 
 
 def test_country_comes_from_the_phone_number(services):
@@ -184,11 +196,12 @@ def test_help_and_language_change(services, channel):
 def test_numbers_in_local_digits_pick_items(services, channel):
     chat = Chat(services, channel)
     script = ["១"] if channel == "sms" else []
-    for said in ["hi", "២", *script, "១", "១"] + (["១"] if channel == "telegram" else []) \
-            + ["១ ៥"]:
+    country = ["១"] if channel == "telegram" else []
+    for said in ["hi", "២", *script, "១", *country, "១", "១", "១", "១ ៥"]:
         chat.say(said)
     member = chat.member()
     assert member.language == "km" and member.onboarded_at is not None
+    assert (member.name, member.enterprise) == (None, None)  # "១" skips both
 
 
 @pytest.mark.parametrize("channel", CHANNELS)

@@ -1,5 +1,6 @@
-"""SETTINGS: language, topics wanted and offered, the weekly story and peer
-introductions, from the menu (6) or the SETTINGS command."""
+"""SETTINGS: language, topics wanted and offered, the weekly story, peer introductions
+and the name and enterprise peers see (tests/bot/test_profile.py), from the menu (6) or
+the SETTINGS command."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.choices import TOPIC_GROUPS
+from bot.flows import profile
 from bot.flows.settings import menu_reply, offered_reply
 from bot.render import Renderer
 from bot.replies import Reply
@@ -17,7 +19,7 @@ from tests.bot.test_dialogs import CHANNELS, LANG_CHOICES, MENU, onboard
 from tests.support.chat import Chat, Expect, run_table
 
 CATALOG = Catalog.load()
-SETTINGS = ("1", "2", "3", "4", "5", "0")
+SETTINGS = ("1", "2", "3", "4", "5", "6", "0")
 
 
 def shown(replies) -> str:
@@ -88,7 +90,7 @@ def test_wrong_answers_show_the_settings_again_and_0_leaves(services, channel):
     onboard(chat)
     run_table(chat, [
         ("6", Expect(keys=("settings.title",))),
-        ("7", Expect(keys=("settings.title",), out_of_range=(1, 5), choices=SETTINGS)),
+        ("7", Expect(keys=("settings.title",), out_of_range=(1, 6), choices=SETTINGS)),
         ("xyz", Expect(keys=("not_understood", "settings.title"))),
         ("0", MENU),
         ("TOPICS", Expect(keys=("topics.ask",))),  # the old commands still go straight there
@@ -110,19 +112,36 @@ def test_settings_in_khmer(services, channel):
     assert chat.member().story_subscribed
 
 
+# A letter of each language's script, for the longest names members of that language type.
+LETTER = {"km": "ក", "lo": "ກ", "my": "က", "th": "ก", "vi": "ệ"}
+
+
+def _member(lang: str, **values) -> Member:
+    """A member of that language whose name and enterprise are as long as they may be,
+    in the language's script."""
+    letter = LETTER.get(lang, "x")
+    return Member(language=lang, name=letter * 120, enterprise=letter * 200, country="KH",
+                  sector="food-processing", **values)
+
+
 QUESTIONS = {
-    "menu off": lambda: [menu_reply(Member())],
-    "menu on": lambda: [menu_reply(Member(story_subscribed=True, consent_matching=True))],
-    "offered": lambda: [offered_reply()],
-    "peers on": lambda: [Reply("settings.peers_on_done")],
-    "peers off": lambda: [Reply("settings.peers_off_done")],
-    "saved": lambda: [Reply("settings.offer_saved")],
+    "menu off": lambda lang: [menu_reply(Member())],
+    "menu on": lambda lang: [menu_reply(Member(story_subscribed=True, consent_matching=True))],
+    "offered": lambda lang: [offered_reply()],
+    "peers on": lambda lang: [Reply("settings.peers_on_done")],
+    "peers off": lambda lang: [Reply("settings.peers_off_done")],
+    "saved": lambda lang: [Reply("settings.offer_saved")],
+    "name": lambda lang: [profile.INVALID, profile.name_reply(_member(lang))],
+    "no name": lambda lang: [profile.INVALID, profile.name_reply(Member())],
+    "enterprise": lambda lang: [profile.INVALID, profile.enterprise_reply(_member(lang))],
+    "no enterprise": lambda lang: [profile.INVALID, profile.enterprise_reply(Member())],
+    "seen by peers": lambda lang: [profile.seen_by_peers(_member(lang))],
 }
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
 @pytest.mark.parametrize("name", QUESTIONS)
 def test_every_settings_text_fits_two_sms_segments(lang, name):
-    rendering = Renderer(CATALOG, SMS, lang, budget=2).render(QUESTIONS[name]())
+    rendering = Renderer(CATALOG, SMS, lang, budget=2).render(QUESTIONS[name](lang))
     assert rendering.pending == [], f"{name} in {lang} needs MORE"
     assert len(rendering.messages) == 1 and rendering.messages[0].segments <= 2

@@ -126,8 +126,8 @@ def test_sms_then_telegram_walkthrough(page, tmp_path):
     assert all("segment" in r["meta"] for r in replies)
     assert all(r["buttons"] == [] for r in replies)
 
-    # Khmer, agree, a sector, a topic, then a story.
-    for said in ("2", "1", "1", "1"):
+    # Khmer, agree, skip the name and the enterprise, a sector, a topic, then a story.
+    for said in ("2", "1", "1", "1", "1", "1"):
         replies = type_message(page, said)
         assert KHMER.search(joined(replies)), (said, replies)
     story = type_message(page, "1")
@@ -146,7 +146,7 @@ def test_sms_then_telegram_walkthrough(page, tmp_path):
         "n => { const m = [...document.querySelectorAll('#chat .msg.out .meta')];"
         " return m.length == n && m.every(e => e.textContent.endsWith('· delivered')); }",
         arg=len(shown))
-    assert len(page.locator("#chat .msg.in").all_text_contents()) == 7  # none doubled
+    assert len(page.locator("#chat .msg.in").all_text_contents()) == 9  # none doubled
     with page.expect_response(lambda r: "/simulator/api/messages?" in r.url):
         page.click("#load")
     page.wait_for_function("n => document.querySelectorAll('#chat .msg.out').length == n",
@@ -155,7 +155,7 @@ def test_sms_then_telegram_walkthrough(page, tmp_path):
     assert all(r["meta"].endswith("· delivered") for r in reloaded), reloaded
     assert [r["text"] for r in reloaded] == [r["text"] for r in shown]
     assert page.locator("#chat .msg.in").all_text_contents() == [
-        "hi", "2", "1", "1", "1", "1", "MORE"]
+        "hi", "2", "1", "1", "1", "1", "1", "1", "MORE"]
     sms_shot = tmp_path / "simulator-sms.png"
     page.screenshot(path=str(sms_shot), full_page=True)
 
@@ -178,7 +178,7 @@ def test_sms_then_telegram_walkthrough(page, tmp_path):
     assert page.locator("#chat .msg.in").last.text_content() == "1"
     assert "Language: English." in joined(replies)
     assert "I agree" in [b for r in replies for b in r["buttons"]]
-    for label in ("I agree", "Cambodia", "Farming"):
+    for label in ("I agree", "Cambodia", "Skip", "Skip", "Farming"):
         replies = click_button(page, label)
         assert not KHMER.search(joined(replies)), (label, replies)
     tick(page, "Farming & seeds")  # topics: ticked in place, then Done

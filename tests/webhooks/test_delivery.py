@@ -120,7 +120,7 @@ def test_a_recipient_over_its_rate_waits_without_holding_up_others(live):
 
 
 def test_nothing_reaches_a_member_who_sent_stop_not_even_a_broadcast(live):
-    for text in ["hi", "1", "1", "1", "1"]:
+    for text in ["hi", "1", "1", "1", "1", "1", "1"]:
         live.post_twilio(sms(text))
     live.dispatch()
     before = len(live.twilio.sent())
@@ -134,7 +134,7 @@ def test_nothing_reaches_a_member_who_sent_stop_not_even_a_broadcast(live):
 
 
 def test_a_broadcast_queued_before_stop_is_not_sent_after_it(live):
-    for text in ["hi", "1", "1", "1", "1"]:
+    for text in ["hi", "1", "1", "1", "1", "1", "1"]:
         live.post_twilio(sms(text))
     live.dispatch()
     before = len(live.twilio.sent())

@@ -49,7 +49,7 @@ def settle(fake, quiet: float = 0.6, timeout: float = 15) -> None:
 
 def test_an_sms_member_is_onboarded_and_gets_a_story_in_khmer(server, fake_twilio):
     sent = 0
-    for text in ["hi", "2", "1", "1", "1", "1", "MORE"]:
+    for text in ["hi", "2", "1", "1", "1", "1", "1", "1", "MORE"]:
         form = sms(text)
         response = server.post("/webhooks/twilio/sms", data=form, headers={
             "X-Twilio-Signature": sign(PUBLIC + "/webhooks/twilio/sms", form,
@@ -66,9 +66,7 @@ def test_an_sms_member_is_onboarded_and_gets_a_story_in_khmer(server, fake_twili
 def test_a_telegram_member_is_onboarded_and_gets_a_story(server, fake_telegram):
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     sent = 0
-    for update in [command("/start"), message(text="1"), message(text="1"),
-                   message(text="1"), message(text="1"), message(text="1"),
-                   message(text="1")]:
+    for update in [command("/start"), *(message(text="1") for _ in range(8))]:
         assert server.post("/webhooks/telegram", json=update, headers=headers).status_code == 200
         sent = len(wait_for(fake_telegram, sent + 1))
     deadline = time.monotonic() + 15

@@ -106,8 +106,8 @@ class Loop:
                 setattr(member, name, value)
 
 
-KHMER_ONBOARDING = {"sms": ["hi", "2", "1", "1", "1", "1"],
-                    "telegram": ["/start", "2", "1", "1", "1", "1"]}
+KHMER_ONBOARDING = {"sms": ["hi", "2", "1", "1", "1", "1", "1", "1"],
+                    "telegram": ["/start", "2", "1", "1", "1", "1", "1", "1"]}
 
 
 @pytest.fixture
@@ -128,9 +128,9 @@ def loop(settings, db, fake_telegram, fake_twilio):
 def test_a_question_answered_across_borders_becomes_a_stored_answer(loop, channel):
     asker, expert = ASKER[channel], EXPERT
     loop.onboard(channel, asker, KHMER_ONBOARDING[channel])
-    loop.onboard("telegram", expert, ["/start", "1", "1", "6", "2", "2"])
+    loop.onboard("telegram", expert, ["/start", "1", "1", "6", "Aminah", "1", "2", "2"])
     loop.set_member("telegram", expert, role="expert", topics_offered=["fisheries"],
-                    language="ms", languages=["en"], country="MY", name="Aminah",
+                    language="ms", languages=["en"], country="MY",
                     timezone="Asia/Kuala_Lumpur", quiet_start=0, quiet_end=0)
 
     seen = len(loop.to("telegram", expert))

@@ -1,6 +1,6 @@
 """Members for the console's member, report and audit tests: real members who went
 through onboarding on SMS (their identities, dialogs and messages are the bot's own),
-named in their own scripts, and a relay between two of them."""
+who typed their names in their own scripts there, and a relay between two of them."""
 
 from __future__ import annotations
 
@@ -29,13 +29,12 @@ class Person:
 
 
 def person(services, who: tuple[str, str, str, str], **values) -> Person:
-    """An onboarded member on SMS with a name and an enterprise (and `values`)."""
+    """An onboarded member on SMS who gave a name and an enterprise (and `values`)."""
     phone, language, name, enterprise = who
     chat = Chat(services, "sms", phone)
-    onboard(chat, language=language)
+    onboard(chat, language=language, name=name, enterprise=enterprise)
     with Session(services.db) as session:
         member = session.get(Member, chat.member().id)
-        member.name, member.enterprise = name, enterprise
         for key, value in values.items():
             setattr(member, key, value)
         session.add(member)

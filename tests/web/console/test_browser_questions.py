@@ -81,7 +81,7 @@ def shot(page, tmp_path: Path, name: str) -> None:
 
 def test_a_moderator_answers_an_escalated_khmer_question_and_the_asker_gets_the_sms(
         served, db, fake_twilio, tmp_path):
-    for said in ["hi", "2", "1", "1", "1", "1", f"សួរ {KHMER_QUESTION}"]:
+    for said in ["hi", "2", "1", "1", "1", "1", "1", "1", f"សួរ {KHMER_QUESTION}"]:
         text_by_sms(served, said)  # onboarding in Khmer, then the question
     with session_scope(db) as session:
         question = session.exec(select(Question).where(Question.text == KHMER_QUESTION)).one()

@@ -36,7 +36,7 @@ def say(base_url: str, text: str) -> list[str]:
 
 
 def test_a_translator_reviews_a_lao_draft_and_the_bot_uses_it(base_url, world, tmp_path):
-    for said in ("hi", "3", "1", "1", "1", "1"):  # onboarding in Lao, Lao script
+    for said in ("hi", "3", "1", "1", "1", "1", "1", "1"):  # onboarding in Lao, Lao script
         assert say(base_url, said), said
     old_menu = say(base_url, "MENU")[0]
     assert old_menu.startswith("ເມນູ - ຕອບເປັນເລກ:")

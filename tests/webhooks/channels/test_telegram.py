@@ -155,7 +155,7 @@ def test_blocking_opts_out_and_nothing_more_is_sent(live):
 
 
 def test_deep_link_opens_the_practice_for_an_onboarded_member(live):
-    for text in ["hi", "1", "1", "1", "1", "1"]:
+    for text in ["hi", "1", "1", "1", "1", "1", "1", "1"]:
         live.post_telegram(message(text=text))
     live.post_telegram(command("/start practice-sri-cambodia"))
     live.dispatch()
@@ -168,7 +168,7 @@ def test_deep_link_opens_the_practice_for_an_onboarded_member(live):
 
 def test_deep_link_before_onboarding_opens_the_practice_after_it(live):
     live.post_telegram(command("/start practice-community-forestry-cambodia"))
-    for text in ["1", "1", "1", "1", "1"]:
+    for text in ["1", "1", "1", "1", "1", "1", "1"]:
         live.post_telegram(message(text=text))
     live.dispatch()
     last = live.telegram.sent()[-1]
