@@ -21,7 +21,8 @@ def tap(data: str, message_id: int) -> dict:
 
 def to_topics(live) -> int:
     """Onboards the chat up to the topics question; the question's Telegram message id."""
-    for update in [command("/start"), *(message(text="1") for _ in range(4))]:
+    # language, consent, country, name and enterprise (skipped), sector
+    for update in [command("/start"), *(message(text="1") for _ in range(6))]:
         assert live.post_telegram(update).status_code == 200
         live.dispatch()
     question = live.outbound()[-1]
