@@ -4,8 +4,9 @@ Each published practice gives, per language: its title, each snippet, each FAQ p
 (question and answer together), its body (the article plus the documentation template
 fields) and its keywords (what members call it beyond its texts; FORMAT.md). Text is
 normalised (services.language.normalize: Zawgyi, SARA AM, controls) and segmented into
-words (content.segment.indexed: words with Latin diacritics are held once more without). The FTS5 table (SQLite, by triggers) and the
-tsvector (PostgreSQL, a generated column) follow the rows by themselves.
+words (content.segment.indexed: words with Latin diacritics are held once more without).
+The FTS5 table (SQLite, by triggers) and the tsvector (PostgreSQL, a generated column)
+follow the rows by themselves.
 """
 
 from __future__ import annotations
