@@ -30,7 +30,14 @@ import csv  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
-from bench.common import Goal, arguments, describe, goals_table, scratch_database, table  # noqa: E402,E501
+from bench.common import (  # noqa: E402
+    Goal,
+    arguments,
+    describe,
+    goals_table,
+    scratch_database,
+    table,
+)
 from bench.store_match_old import previous_answer, previous_index  # noqa: E402
 from content.db import make_engine, session_scope  # noqa: E402
 from content.languages import LANGUAGE_CODES  # noqa: E402

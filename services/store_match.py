@@ -144,13 +144,15 @@ def _best_piece(docs: list[_Doc], weights: dict[str, float],
     """(share, piece) of a practice's best piece; with `whole`, the share is that of all
     the practice's text and the piece the one that covers most."""
     names = frozenset().union(*(d.tokens for d in docs if d.kind in NAMES))
-    scored = [(share(d.tokens | names, weights), d) for d in docs if d.kind in PIECES]
-    if not scored:
+    pieces = [d for d in docs if d.kind in PIECES]
+    if not pieces:
         return None
-    top = max(scored, key=lambda pair: pair[0])  # the first of equals: FAQ, then story order
+    # with the names, then on its own (which piece speaks of it), then story before FAQ
+    scored = [(share(d.tokens | names, weights), share(d.tokens, weights), d) for d in pieces]
+    top = max(scored, key=lambda row: row[:2])  # the first of equals: story order
     if whole:
-        return share(frozenset().union(*(d.tokens for d in docs)), weights), top[1]
-    return top
+        return share(frozenset().union(*(d.tokens for d in docs)), weights), top[2]
+    return top[0], top[2]
 
 
 def _short(docs: list[_Doc], practice_id: int, own: str, english: str) -> bool:
@@ -170,13 +172,13 @@ def _practice_ids(session: Session, hits: list[search.Hit]) -> list[int]:
 
 
 def _docs(session: Session, practice_ids: list[int], langs: set[str]) -> list[_Doc]:
-    """The index rows of these practices in these languages, FAQ before snippets, each in
-    its order."""
+    """The index rows of these practices in these languages, snippets before FAQ pairs,
+    each in its order."""
     if not practice_ids:
         return []
     rows = session.exec(select(SearchDoc).where(SearchDoc.practice_id.in_(practice_ids),
                                                 SearchDoc.lang.in_(sorted(langs)))).all()
-    rank = {"faq": 0, "snippet": 1}
+    rank = {"snippet": 0, "faq": 1}
     rows = sorted(rows, key=lambda r: (rank.get(r.kind, 2), r.ref_id or 0))
     return [_Doc(r.id, r.practice_id, r.lang, r.kind, r.ref_id, len(r.text),
                  frozenset((r.tokens or "").split())) for r in rows]

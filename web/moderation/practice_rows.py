@@ -144,7 +144,7 @@ def pending_draft(session: Session, practice: Practice) -> Draft:
         session=session, practice=practice))
     complete = documentation.next_question(session=session, practice=practice) is None
     rows = [PracticeTranslation(practice_id=practice.id, lang=lang, title=tr.title,
-                                body=tr.body, reviewed=tr.reviewed, **{
+                                body=tr.body, reviewed=tr.reviewed, keywords=tr.keywords, **{
                                     k: tr.template.get(k) for k in TEMPLATE_FIELDS})
             for lang, tr in sorted(draft.translations.items())]
     return draft_row(session, practice, rows, complete).model_copy(update={
