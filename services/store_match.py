@@ -114,7 +114,7 @@ def word_weights(session: Session, text: str, lang: str) -> dict[str, float]:
     return {t: 1 / math.log(2 + counts.get(t, 0)) for t in terms}
 
 
-def share(tokens: Iterable[str] | set[str], weights: dict[str, float]) -> float:
+def share(tokens: Iterable[str], weights: dict[str, float]) -> float:
     """The weighted share of the question's words that the tokens hold."""
     held = tokens if isinstance(tokens, set | frozenset) else set(tokens)
     total = sum(weights.values())
