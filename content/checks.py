@@ -24,11 +24,13 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)
 REVIEW_KEYS = {"reviewed_by", "reviewed_on"}
 SNIPPETS = (1, 8)  # how many snippets a file may have (FORMAT.md says the same)
-MAIN_KEYS = {"title", "reviewed", "snippets", "faq", *TEMPLATE_FIELDS, *FACT_FIELDS,
-             *REVIEW_KEYS}
-TR_KEYS = {"title", "reviewed", "snippets", "faq", "translated_from", *TEMPLATE_FIELDS,
-           *REVIEW_KEYS}
+MAIN_KEYS = {"title", "reviewed", "snippets", "faq", "keywords", *TEMPLATE_FIELDS,
+             *FACT_FIELDS, *REVIEW_KEYS}
+TR_KEYS = {"title", "reviewed", "snippets", "faq", "keywords", "translated_from",
+           *TEMPLATE_FIELDS, *REVIEW_KEYS}
 LATIN_LIMIT, OTHER_LIMIT = 240, 110
+KEYWORDS = 40  # keywords a file may have
+KEYWORD_CHARS = 60  # a keyword is a word or a short phrase, not a sentence
 INTERVIEW = "interview"
 
 
@@ -135,6 +137,7 @@ def translation(doc: PackFile, lang: str, out: list[Problem], *, live: bool,
     return TranslationDraft(
         lang=lang, title=nfc(m.get("title")), reviewed=m.get("reviewed") is True,
         snippets=_snippets(doc, out, required=live), faq=_faq(doc, out), body=nfc(doc.body),
+        keywords=_keywords(doc, out),
         translated_from=m.get("translated_from") if lang != "en" else None,
         template={k: nfc(m[k]) for k in TEMPLATE_FIELDS if is_text(m.get(k))},
         reviewed_by=by, reviewed_on=on)
@@ -200,6 +203,34 @@ def _faq(doc: PackFile, out: list[Problem]) -> list[FaqDraft]:
         pairs.append(FaqDraft(q=nfc(item["q"]), a=nfc(item["a"]), answer_id=answer_id,
                               attribution=nfc(credit) or None))
     return pairs
+
+
+def _keywords(doc: PackFile, out: list[Problem]) -> list[str]:
+    """Words or short phrases, each once (a repeat is dropped with a warning)."""
+    items = doc.meta.get("keywords")
+    if items is None:
+        return []
+    if not isinstance(items, list) or len(items) > KEYWORDS:
+        out.append(Problem(doc.path, doc.line("keywords"), "keywords",
+                           f"a list of at most {KEYWORDS} words or short phrases"))
+        return []
+    found: dict[str, str] = {}
+    for i, item in enumerate(items):
+        line = doc.line("keywords", i)
+        if not isinstance(item, str | int | float) or isinstance(item, bool) \
+                or not str(item).strip():
+            out.append(Problem(doc.path, line, "keywords", f"item {i + 1} is empty or not text"))
+            continue
+        word = nfc(str(item))
+        if len(word) > KEYWORD_CHARS or "\n" in word:
+            out.append(Problem(doc.path, line, "keywords", f"item {i + 1} has {len(word)} "
+                               f"characters; a keyword is at most {KEYWORD_CHARS} on one line"))
+        elif word.casefold() in found:
+            out.append(Problem(doc.path, line, "keywords", f"item {i + 1} repeats "
+                               f"{found[word.casefold()]!r}", warning=True))
+        else:
+            found[word.casefold()] = word
+    return list(found.values())
 
 
 def is_text(value) -> bool:

@@ -39,6 +39,10 @@ class TranslationDraft:
     template: dict[str, str] = field(default_factory=dict)
     reviewed_by: str | None = None  # who checked it (a person's name)
     reviewed_on: str | None = None  # when, as YYYY-MM-DD
+    # Words and phrases members use for the practice in this language that its texts may
+    # not hold (synonyms, everyday and misspelt forms); search matches them, members
+    # never see them.
+    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -54,6 +54,8 @@ def render_file(draft: PracticeDraft, tr: TranslationDraft) -> str:
     meta["snippets"] = tr.snippets
     if tr.faq:
         meta["faq"] = [_faq_item(f) for f in tr.faq]
+    if tr.keywords:
+        meta["keywords"] = list(tr.keywords)
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=88)
     return f"---\n{front}---\n{tr.body}\n" if tr.body else f"---\n{front}---\n"
 
@@ -96,7 +98,7 @@ def _draft(session: Session, practice: Practice) -> PracticeDraft:
     for row in sorted(rows, key=lambda r: (r.lang != "en", r.lang)):
         draft.translations[row.lang] = TranslationDraft(
             lang=row.lang, title=row.title, reviewed=row.reviewed, body=row.body,
-            translated_from=row.translated_from,
+            translated_from=row.translated_from, keywords=list(row.keywords or []),
             snippets=_texts(session, Snippet, practice.id, row.lang),
             faq=[FaqDraft(q=f.question, a=f.answer, answer_id=f.answer_id,
                           attribution=f.attribution)

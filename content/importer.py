@@ -135,7 +135,7 @@ def _existing(session: Session, table, row_id: int | None) -> int | None:
 
 def _write_translation(session: Session, row: PracticeTranslation, tr: TranslationDraft) -> None:
     row.title, row.body, row.reviewed = tr.title, tr.body, tr.reviewed
-    row.translated_from = tr.translated_from
+    row.translated_from, row.keywords = tr.translated_from, list(tr.keywords)
     for key in ("cooperation", "approach", "shared_across_borders", "shared_in_country",
                 "results"):
         setattr(row, key, tr.template.get(key))

@@ -4,6 +4,11 @@ Khmer, Lao, Burmese and Thai are written without spaces between words, so the te
 split with ICU's word BreakIterator (dictionary-based for those scripts) and the words
 are joined with single spaces. The result is casefolded NFC with Lao/Thai SARA AM
 composed, and holds no punctuation: any whitespace tokenizer can index it.
+
+The index holds one more form of each word written with Latin diacritics: the word without
+them (`indexed`), so a member who types Vietnamese without marks ("nang suat") finds the
+text that has them ("năng suất"), while a question typed with marks still matches them
+exactly. Other scripts keep their marks: they are letters there.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ _LAO_AM = re.compile("\u0ecd([\u0ec8-\u0ecb]?)\u0eb2")
 # Within an ICU word, only letters, marks and digits count: "tokens:rice" and "farmer's"
 # are two words each, exactly as the FTS5 tokenizer (categories L* N* Co M*) sees them.
 _WORD_PIECES = regex.compile(r"[\p{L}\p{M}\p{N}\p{Co}]+")
+_LATIN_MARKS = re.compile("[\u0300-\u036f]")  # combining marks of Latin letters
 _local = threading.local()  # BreakIterators are not thread-safe: one set per thread
 
 
@@ -68,3 +74,19 @@ def words(text: str, lang: str | None = None) -> list[str]:
 def segment(text: str, lang: str | None = None) -> str:
     """The words of `text` joined by single spaces (see the module docstring)."""
     return " ".join(words(text, lang))
+
+
+def unmarked(word: str) -> str:
+    """A folded word without Latin diacritics ("năng" -> "nang", "đồng" -> "dong")."""
+    if word.isascii():
+        return word
+    bare = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", word.replace("đ", "d")))
+    return unicodedata.normalize("NFC", bare)
+
+
+def indexed(text: str, lang: str | None = None) -> str:
+    """What the index holds for a text: its words (`segment`), then once each the words
+    with Latin diacritics written without them."""
+    found = words(text, lang)
+    bare = dict.fromkeys(b for w in found if (b := unmarked(w)) != w)
+    return " ".join([*found, *bare])

@@ -8,7 +8,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from content.db import session_scope
 from peerlearn.settings import PROJECT_ROOT
+from services.search import reindex, unindexed
 
 
 class DatabaseNotMigrated(RuntimeError):
@@ -24,11 +26,16 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Brings the schema to the newest revision."""
+    """Brings the schema to the newest revision, then indexes for search every published
+    practice the index lacks (a revision that changes the index's form empties it)."""
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    with session_scope(engine) as session:
+        missing = unindexed(session)
+        if missing:
+            reindex(session=session, practice_ids=missing)
 
 
 def ensure_migrated(engine: Engine) -> None:

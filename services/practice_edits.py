@@ -10,7 +10,7 @@ from datetime import date
 from content.drafts import TEMPLATE_FIELDS, FaqDraft, PracticeDraft, TranslationDraft
 
 FACT_NAMES = ("country", "organisation", "topics", "sectors", "visitors_welcome", "sources")
-TEXT_NAMES = ("title", "body", *TEMPLATE_FIELDS, "snippets", "faq", "reviewed",
+TEXT_NAMES = ("title", "body", *TEMPLATE_FIELDS, "snippets", "faq", "keywords", "reviewed",
               "translated_from")
 
 
@@ -48,8 +48,8 @@ def _edit_text(tr: TranslationDraft, fields: dict, reviewer: str | None,
         elif name == "faq":
             changes["faq"] = [pair if isinstance(pair, FaqDraft) else FaqDraft(**pair)
                               for pair in value]
-        elif name == "snippets":
-            changes["snippets"] = [text.strip() for text in value if text and text.strip()]
+        elif name in ("snippets", "keywords"):
+            changes[name] = [text.strip() for text in value if text and text.strip()]
         elif name == "body":
             changes["body"] = (value or "").strip()
         else:

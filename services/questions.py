@@ -1,11 +1,5 @@
-"""Questions: stored with their language, answered from the store when confident.
-
-Search ranks practices; whether the best FAQ answer or snippet really answers the
-question is judged apart, by how much of the question's meaning the piece covers: the
-share of the question's words found in it, each word weighted by how rare it is in the
-index (1 / log(2 + documents holding it)), so "how", "do", "my" count for little and
-"dry", "fish", "savings" for much. Scores from bm25 and ts_rank are not comparable
-across databases; this share is.
+"""Questions: stored with their language, answered from the store when confident
+(services/store_match.py judges whether a piece of a practice answers).
 
 A member's answer that askers found helpful can be promoted to an FAQ pair of a
 practice (`promote`); answered from the store later, it carries its credit: the
@@ -14,28 +8,17 @@ answerer's name when they agreed to it, otherwise their role and country.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, select
 
-from content.models import (
-    Answer,
-    Faq,
-    Member,
-    Practice,
-    PracticeTranslation,
-    Question,
-    SearchDoc,
-    Snippet,
-)
-from content.segment import words
+from content.models import Answer, Faq, Member, Practice, Question
 from services import search
-from services.language import normalize
-from services.search.terms import doc_counts
+from services.store_match import Credit, StoredAnswer, best_answer
 
-CONFIDENT = 0.6  # share of the question's weighted words the answer must contain
+__all__ = ["Asked", "Conflict", "Credit", "NotFound", "StoredAnswer", "ask", "best_answer",
+           "promote", "rate"]
 
 
 class NotFound(LookupError):
@@ -44,27 +27,6 @@ class NotFound(LookupError):
 
 class Conflict(ValueError):
     """The question or answer is not in a state that allows the action."""
-
-
-@dataclass(frozen=True)
-class Credit:
-    """Who gave an answer promoted from a member: their name only if they agreed."""
-
-    name: str | None
-    country: str | None
-    role: str
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    """The text to send, where it comes from, and how sure the match is."""
-
-    text: str
-    title: str
-    slug: str
-    kind: str
-    score: float
-    credit: Credit | None = None
 
 
 @dataclass(frozen=True)
@@ -97,61 +59,6 @@ def rate(*, session: Session, question_id: int | None, helpful: bool, now: datet
     if not helpful:
         row.status = "open"
     session.add(row)
-
-
-def best_answer(*, session: Session, text: str, langs: list[str]) -> StoredAnswer | None:
-    """The best-covering FAQ answer or snippet in the first language that has one."""
-    for lang in langs:
-        weights = word_weights(session, text, lang)
-        if not weights:
-            continue
-        hits = [h for h in search.search(session=session, query=text, lang=lang, limit=5)
-                if h.lang == lang and h.kind in ("faq", "snippet")]
-        scored = [(coverage(session, h, weights), h) for h in hits]
-        scored = [(c, h) for c, h in scored if c >= CONFIDENT]
-        if scored:
-            share, hit = max(scored, key=lambda pair: pair[0])
-            return _stored(session, hit, share)
-    return None
-
-
-def word_weights(session: Session, text: str, lang: str) -> dict[str, float]:
-    """Each distinct word of the text, weighted by how rare it is in the index."""
-    terms = list(dict.fromkeys(words(normalize(text), lang)))
-    if not terms:
-        return {}
-    counts = doc_counts(session, terms)  # a word no document holds weighs the most
-    return {t: 1 / math.log(2 + counts.get(t, 0)) for t in terms}
-
-
-def coverage(session: Session, hit, weights: dict[str, float]) -> float:
-    """The weighted share of the question's words that the hit's text contains."""
-    tokens = set((session.get(SearchDoc, hit.doc_id).tokens or "").split())
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
-
-
-def _stored(session: Session, hit, share: float) -> StoredAnswer:
-    doc = session.get(SearchDoc, hit.doc_id)
-    practice = session.get(Practice, doc.practice_id)
-    title = session.exec(select(PracticeTranslation.title).where(
-        PracticeTranslation.practice_id == practice.id,
-        PracticeTranslation.lang == hit.lang)).first() or practice.slug
-    credit = None
-    if hit.kind == "faq":
-        faq = session.get(Faq, doc.ref_id)
-        text, credit = faq.answer, _credit(session, faq)
-    else:
-        text = session.get(Snippet, doc.ref_id).text
-    return StoredAnswer(text, title, practice.slug, hit.kind, round(share, 3), credit)
-
-
-def _credit(session: Session, faq: Faq) -> Credit | None:
-    answer = session.get(Answer, faq.answer_id) if faq.answer_id else None
-    member = session.get(Member, answer.member_id) if answer and answer.member_id else None
-    if member is None:
-        return None
-    return Credit(faq.attribution, member.country, member.role)
 
 
 def promote(*, session: Session, answer_id: int, lang: str | None = None,

@@ -55,6 +55,8 @@ class PracticeTranslation(SQLModel, table=True):
     reviewed_by: str | None = Field(default=None, max_length=120)  # a person's name
     reviewed_at: datetime | None = None
     translated_from: str | None = Field(default=None, max_length=3)
+    # What members call the practice in this language beyond its texts (search only)
+    keywords: list[str] = json_field()
 
 
 class Snippet(SQLModel, table=True):

@@ -1,10 +1,12 @@
 """Builds searchdoc rows from the content store.
 
 Each published practice gives, per language: its title, each snippet, each FAQ pair
-(question and answer together) and its body (the article plus the documentation template
-fields). Text is normalised (services.language.normalize: Zawgyi, SARA AM, controls) and
-segmented into words (content.segment). The FTS5 table (SQLite, by triggers) and the
-tsvector (PostgreSQL, a generated column) follow the rows by themselves.
+(question and answer together), its body (the article plus the documentation template
+fields) and its keywords (what members call it beyond its texts; FORMAT.md). Text is
+normalised (services.language.normalize: Zawgyi, SARA AM, controls) and segmented into
+words (content.segment.indexed: words with Latin diacritics are held once more without).
+The FTS5 table (SQLite, by triggers) and the tsvector (PostgreSQL, a generated column)
+follow the rows by themselves.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from content.models import Faq, Practice, PracticeTranslation, SearchDoc, Snippet
-from content.segment import segment
+from content.segment import indexed
 from services.language import normalize
 from services.search.terms import forget
 
@@ -64,6 +66,8 @@ def _docs(session: Session, ids: list[int]) -> Iterator[dict]:
         body = "\n\n".join(getattr(tr, key) or "" for key in TEMPLATE).strip()
         if body:
             yield _doc(tr.practice_id, tr.lang, "body", tr.id, body)
+        if tr.keywords:
+            yield _doc(tr.practice_id, tr.lang, "keywords", tr.id, "\n".join(tr.keywords))
     for sn in session.execute(select(Snippet).where(Snippet.practice_id.in_(ids))).scalars():
         yield _doc(sn.practice_id, sn.lang, "snippet", sn.id, sn.text)
     for faq in session.execute(select(Faq).where(Faq.practice_id.in_(ids))).scalars():
@@ -73,7 +77,7 @@ def _docs(session: Session, ids: list[int]) -> Iterator[dict]:
 def _doc(practice_id: int, lang: str, kind: str, ref_id: int, text: str) -> dict:
     clean = normalize(text)
     return {"practice_id": practice_id, "lang": lang, "kind": kind, "ref_id": ref_id,
-            "text": clean, "tokens": segment(clean, lang)}
+            "text": clean, "tokens": indexed(clean, lang)}
 
 
 def unindexed(session: Session) -> list[int]:

@@ -23,7 +23,7 @@ from services.search.terms import doc_counts, within_budget
 MAX_WORDS = 64  # a query's distinct words looked at, at most (each costs a look-up)
 CANDIDATES = 200  # documents ranked before grouping them by practice
 SNIPPET_CHARS = 320
-KIND_WEIGHT = {"title": 1.5, "faq": 1.2, "snippet": 1.0, "body": 0.8}
+KIND_WEIGHT = {"title": 1.5, "keywords": 1.5, "faq": 1.2, "snippet": 1.0, "body": 0.8}
 
 
 @dataclass(frozen=True)
@@ -129,9 +129,12 @@ def _hits(session: Session, chosen: list[tuple[int, str, str, float]]) -> list[H
     if not chosen:
         return []
     names = {f"d{i}": doc_id for i, (doc_id, *_) in enumerate(chosen)}
+    # keywords are for matching, not for showing: their hit shows the practice's title
     found = {doc_id: (slug, body) for doc_id, slug, body in session.execute(text(
-        "SELECT d.id, p.slug, d.text FROM searchdoc d JOIN practice p ON p.id = "
-        "d.practice_id WHERE d.id IN (" + ", ".join(f":{n}" for n in names) + ")"), names)}
+        "SELECT d.id, p.slug, CASE WHEN d.kind = 'keywords' THEN t.title ELSE d.text END "
+        "FROM searchdoc d JOIN practice p ON p.id = d.practice_id "
+        "LEFT JOIN practicetranslation t ON d.kind = 'keywords' AND t.id = d.ref_id "
+        "WHERE d.id IN (" + ", ".join(f":{n}" for n in names) + ")"), names)}
     return [Hit(found[doc_id][0], _clip(found[doc_id][1]), round(score, 6), doc_lang, kind,
                 doc_id) for doc_id, doc_lang, kind, score in chosen if doc_id in found]
 

@@ -112,7 +112,7 @@ def test_tried_by_name_slug_and_number(services, channel):
     run_table(chat, [
         ("TRIED", Expect(keys=("tried.name_ask",))),  # nothing read yet: ask the name
         ("xyzzy", Expect(keys=("tried.not_found", "tried.name_ask"))),
-        ("rice", Expect(keys=("tried.which",), choices=("1", "2"))),
+        ("rice intensification", Expect(keys=("tried.which",), choices=("1", "2"))),
         ("1", Expect(contains=("System of Rice",), choices=OUTCOMES)),
         ("MENU", MENU),
         ("TRIED sri-cambodia", Expect(contains=("System of Rice",), choices=OUTCOMES)),

@@ -104,6 +104,26 @@ def test_changed_snippet_updates_exactly_that_practice(empty_store, core_copy):
     assert len(_stored(empty_store, SLUG, PracticeTranslation)) == 9
 
 
+def test_keywords_are_stored_changed_and_exported_per_language(empty_store, core_copy,
+                                                              tmp_path):
+    _import(empty_store, CORE)
+    (km,) = _stored(empty_store, SLUG, PracticeTranslation, "km")
+    assert "បង្កើនទិន្នផល" in km.keywords
+    path = core_copy / SLUG / "km.md"
+    path.write_text(swap(path.read_text(encoding="utf-8"), "  - ដាំស្រូវ\n",
+                         "  - ដាំស្រូវ\n  - ស្រូវផលច្រើន\n"), encoding="utf-8")
+    result, _ = _import(empty_store, core_copy)
+    assert result.updated == 1
+    (km,) = _stored(empty_store, SLUG, PracticeTranslation, "km")
+    assert km.keywords[-2:] == ["ដាំស្រូវ", "ស្រូវផលច្រើន"]
+    with Session(empty_store) as session:
+        export_pack(session, tmp_path / "out", pack="core")
+    exported, problems = load_pack(tmp_path / "out")
+    assert [str(p) for p in problems] == []
+    again = {d.slug: d for d in exported}[SLUG].translations
+    assert again["km"].keywords == km.keywords and again["en"].keywords[0] == "grow more rice"
+
+
 def test_removed_translation_file_removes_that_language(empty_store, core_copy):
     _import(empty_store, CORE)
     before = _counts(empty_store)

@@ -1,13 +1,21 @@
 """The migrations build the schema the models declare: a column or index added to a model
-without a migration (or the reverse) fails here, on SQLite and on PostgreSQL."""
+without a migration (or the reverse) fails here, on SQLite and on PostgreSQL. Upgrading
+rebuilds a search index that a revision emptied."""
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
 
 import content.models  # noqa: F401  (registers every table)
+from content.db import make_engine
+from content.models import SearchDoc
+from peerlearn.migrate import alembic_config, upgrade
+from services.search import search, unindexed
+from tests.conftest import load_bundled
 
 # Made in SQL by the migrations and not declared on the models: the search index's FTS5
 # tables and tsvector (0002), one due job per key (0004), the member search's FTS5 table
@@ -29,3 +37,23 @@ def test_the_migrated_schema_is_the_models(db):
                                                              "compare_type": True})
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
+
+
+def test_upgrading_rebuilds_the_search_index_a_revision_emptied(tmp_path):
+    """0009 empties the index (its form changed); `upgrade` indexes every published
+    practice again, so search works before any `content import`."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    upgrade(engine)
+    load_bundled(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(SearchDoc)).one() == 0
+    upgrade(engine)
+    with Session(engine) as session:
+        assert unindexed(session) == []
+        found = search(session=session, query="nang suat lua", lang="vi", limit=3)
+        assert "sri-cambodia" in [hit.practice for hit in found]  # the new form, unaccented
+    engine.dispose()

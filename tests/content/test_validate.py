@@ -17,6 +17,15 @@ EN = "pack/seed-circle/en.md"
 KM = "pack/seed-circle/km.md"
 T = EN_TEMPLATE
 
+AFTER_FAQ = "    a: No, it takes one afternoon.\n"  # line 25; `keywords:` then comes at 26
+KM_KEYWORDS = swap(KM_TEMPLATE, "reviewed: false", "reviewed: false\nkeywords: [ធនាគារពូជ]")
+
+
+def keywords(*items: str) -> str:
+    """The template with a `keywords:` list after the FAQ."""
+    return swap(T, AFTER_FAQ, AFTER_FAQ + "keywords:\n" + "".join(f"  - {i}\n" for i in items))
+
+
 BAD_BYTES = swap(T, "Example Farmers", "Example \udcffFarmers").encode("utf-8", "surrogateescape")
 BAD_OFFSET = BAD_BYTES.index(b"\xff")
 NUL_BYTES = swap(T, "sectors: [agriculture]", "sectors: [agri\x00culture]").encode("utf-8")
@@ -86,6 +95,23 @@ CASES = [
     ("faq-item-without-answer", "seed-circle",
      {"en.md": swap(T, "    a: No, it takes one afternoon.\n", "")},
      [(EN, 24, "faq", "item 1 needs q and a", False)], False),
+    ("keywords", "seed-circle", {"en.md": keywords("seed bank", "seed swap"),
+                                 "km.md": KM_KEYWORDS}, [], True),
+    ("keywords-not-a-list", "seed-circle", {"en.md": swap(T, AFTER_FAQ, AFTER_FAQ + "keywords: "
+                                                          "seed bank\n")},
+     [(EN, 26, "keywords", "a list of at most 40 words or short phrases", False)], False),
+    ("keyword-empty", "seed-circle", {"en.md": keywords("seed bank", '""')},
+     [(EN, 28, "keywords", "item 2 is empty or not text", False)], False),
+    ("keyword-not-text", "seed-circle", {"en.md": keywords("seed bank", "{a: b}")},
+     [(EN, 28, "keywords", "item 2 is empty or not text", False)], False),
+    ("keyword-too-long", "seed-circle", {"en.md": keywords("seed " * 13)},
+     [(EN, 27, "keywords", "item 1 has 64 characters; a keyword is at most 60", False)],
+     False),
+    ("too-many-keywords", "seed-circle", {"en.md": keywords(*(f"w{i}" for i in range(41)))},
+     [(EN, 26, "keywords", "a list of at most 40", False)], False),
+    ("keyword-repeated-is-a-warning", "seed-circle",
+     {"en.md": keywords("Seed bank", "seed bank")},
+     [(EN, 28, "keywords", "item 2 repeats 'Seed bank'", True)], True),
 ]
 
 
@@ -222,9 +248,19 @@ def test_burmese_files_are_in_myanmar_script(core):
             assert re.search(r"[\u1000-\u109f]", snippet), f"{draft.slug}: {snippet!r}"
 
 
+def test_every_bundled_file_has_keywords_in_its_language(core):
+    for draft in core[0]:
+        for lang, tr in draft.translations.items():
+            assert len(tr.keywords) >= 8, (draft.slug, lang)
+            if lang in ("km", "lo", "my", "th"):  # some Latin names, mostly their script
+                native = [k for k in tr.keywords if not k.isascii()]
+                assert len(native) >= len(tr.keywords) - 2, (draft.slug, lang)
+
+
 def test_burmese_files_are_unicode_not_zawgyi(core):
     tools = pytest.importorskip("myanmartools")
     detector = tools.ZawgyiDetector()
     for draft in core[0]:
-        for snippet in draft.translations["my"].snippets:
+        keywords = " ".join(draft.translations["my"].keywords)  # as the index reads them
+        for snippet in [*draft.translations["my"].snippets, keywords]:
             assert detector.get_zawgyi_probability(snippet) < 0.05, (draft.slug, snippet)

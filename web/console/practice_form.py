@@ -6,7 +6,8 @@ Field names: facts `country`, `organisation`, `topics`, `sectors`, `visitors_wel
 `source_{title,publisher,url,year}_{i}`; texts per language `title_{lang}`,
 `body_{lang}`, `{template field}_{lang}`, `snippet_{lang}_{i}`,
 `faq_{q,a,ref}_{lang}_{i}` (ref: the pair's row when the form was drawn, so a pair
-promoted from a member's answer keeps its answer and attribution). Blank rows are
+promoted from a member's answer keeps its answer and attribution), `keywords_{lang}` (one
+keyword per line, or separated by commas). Blank rows are
 dropped; only what the account may change is read (translators: their languages' texts).
 """
 
@@ -24,6 +25,7 @@ from services.access import STAFF, Principal, edits_language
 MAX_VALUE = 20_000  # characters in one field
 MAX_ROWS = 20  # snippets, FAQ pairs or sources read per language
 _ITEM = re.compile(r"^item (\d+)")
+_KEYWORD_BREAK = re.compile(r"[\n,၊]")  # a line, or a comma (Burmese has its own, ၊)
 
 
 class TooLong(ValueError):
@@ -65,6 +67,8 @@ def _texts(form, lang: str, base: PracticeDraft) -> dict:
         pairs.append(FaqDraft(q=q, a=a, answer_id=was.answer_id if was else None,
                               attribution=was.attribution if was else None))
     fields["faq"] = pairs
+    fields["keywords"] = [word for part in _KEYWORD_BREAK.split(_value(form, f"keywords_{lang}"))
+                          if (word := part.strip())]
     return fields
 
 

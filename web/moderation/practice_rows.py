@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, field_validator
 from sqlmodel import Session, select
 
+from content.checks import KEYWORDS
 from content.drafts import TEMPLATE_FIELDS
 from content.languages import LANGUAGE_CODES, SECTORS, TOPICS
 from content.models import Member, Practice, PracticeTranslation
@@ -31,6 +32,7 @@ class TranslationText(BaseModel):
     shared_in_country: str | None
     results: str | None
     reviewed: bool
+    keywords: list[str] = []
 
 
 class Draft(BaseModel):
@@ -66,6 +68,7 @@ class TextEdit(BaseModel):
     shared_in_country: str | None = Field(None, max_length=TEXT)
     results: str | None = Field(None, max_length=TEXT)
     reviewed: bool | None = None
+    keywords: list[str] | None = Field(None, max_length=KEYWORDS)
 
 
 class PracticeEdit(BaseModel):
@@ -141,7 +144,7 @@ def pending_draft(session: Session, practice: Practice) -> Draft:
         session=session, practice=practice))
     complete = documentation.next_question(session=session, practice=practice) is None
     rows = [PracticeTranslation(practice_id=practice.id, lang=lang, title=tr.title,
-                                body=tr.body, reviewed=tr.reviewed, **{
+                                body=tr.body, reviewed=tr.reviewed, keywords=tr.keywords, **{
                                     k: tr.template.get(k) for k in TEMPLATE_FIELDS})
             for lang, tr in sorted(draft.translations.items())]
     return draft_row(session, practice, rows, complete).model_copy(update={
@@ -171,5 +174,6 @@ def draft_row(session: Session, practice: Practice, rows: list[PracticeTranslati
         translations=[TranslationText(
             lang=r.lang, title=r.title, body=r.body, cooperation=r.cooperation,
             approach=r.approach, shared_across_borders=r.shared_across_borders,
-            shared_in_country=r.shared_in_country, results=r.results, reviewed=r.reviewed)
+            shared_in_country=r.shared_in_country, results=r.results, reviewed=r.reviewed,
+            keywords=list(r.keywords or []))
             for r in rows])

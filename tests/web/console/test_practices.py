@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from content.db import session_scope
 from content.models import AuditLog, Practice, PracticeTranslation, PracticeVersion, utcnow
+from services.store_match import best_answer
 from tests.support.console import csrf_of
 from tests.web.console.practice_helpers import (
     as_form,
@@ -127,6 +128,29 @@ def test_translators_change_only_their_languages(services, client_as):
     assert save(moderator, pid, mod_page, title_en="SRI, edited").status_code == 303
     assert post(translator, f"/admin/practices/{pid}/publish", page).status_code == 403
     assert translation(services.db, pid, "en").title == english
+
+
+def test_keywords_are_edited_beside_the_texts_and_search_uses_them_once_published(
+        services, client_as):
+    pid = practice_id(services.db)
+    translator = client_as("translator")
+    page = edit_page(translator, pid)
+    old = dict(editor_fields(page))["keywords_km"]
+    assert "បង្កើនទិន្នផល" in old.split("\n")
+    refused = save(translator, pid, page, keywords_km="ក" * 61)
+    assert refused.status_code == 422
+    field = refused.text[refused.text.index('name="keywords_km"'):]
+    assert "item 1 has 61 characters" in field[:field.index("</label>")]
+
+    assert save(translator, pid, page, keywords_km=old + "\nស្រូវប្រាំង").status_code == 303
+    asked = "ស្រូវប្រាំង"  # dry-season rice: no text of the store says it
+    with Session(services.db) as session:
+        assert best_answer(session=session, text=asked, langs=["km", "en"]) is None
+    assert post(translator, f"/admin/practices/{pid}/publish", page).status_code == 303
+    assert translation(services.db, pid, "km").keywords[-1] == "ស្រូវប្រាំង"
+    with Session(services.db) as session:
+        found = best_answer(session=session, text=asked, langs=["km", "en"])
+    assert (found.slug, found.lang) == ("sri-cambodia", "km")
 
 
 def test_viewers_read_and_change_nothing(services, client_as):

@@ -95,7 +95,8 @@ def test_a_moderator_edits_a_draft_before_publishing(client, services, contribut
     practice_id = interview(contributors[0])
     change = {"topics": ["fisheries", "food-processing"], "sectors": ["fisheries"],
               "organisation": "Kampot fishers' group",
-              "translations": {"en": {"cooperation": "Indonesian fishers and our group."},
+              "translations": {"en": {"cooperation": "Indonesian fishers and our group.",
+                                      "keywords": ["fish drying rack", " bamboo dryer "]},
                                "km": {"title": "ឧបករណ៍សម្ងួតត្រីពីឫស្សី",
                                       "body": "ត្រីខូចពេលភ្លៀង។"}}}
     response = client.patch(f"{BASE}/practices/{practice_id}", json=change)
@@ -105,11 +106,13 @@ def test_a_moderator_edits_a_draft_before_publishing(client, services, contribut
     assert [t["lang"] for t in body["translations"]] == ["en", "km"]
     assert body["translations"][0]["cooperation"] == "Indonesian fishers and our group."
     assert body["translations"][0]["title"] == INTERVIEW[0]  # untouched
+    assert body["translations"][0]["keywords"] == ["fish drying rack", "bamboo dryer"]
     (row,) = audit(services, "practice.edit")
     assert (row.actor, row.target_id) == (ADMIN[0], str(practice_id))
     for bad in ({"topics": ["astrology"]}, {"sectors": []}, {"country": "Cambodia"},
                 {"translations": {"fr": {"title": "x"}}},
-                {"translations": {"lo": {"body": "no title"}}}):
+                {"translations": {"lo": {"body": "no title"}}},
+                {"translations": {"en": {"keywords": ["x" * 61]}}}):
         assert client.patch(f"{BASE}/practices/{practice_id}", json=bad).status_code in (
             409, 422), bad
     unchanged = client.patch(f"{BASE}/practices/{practice_id}",
