@@ -40,7 +40,7 @@ def test_the_migrated_schema_is_the_models(db):
 
 
 def test_upgrading_rebuilds_the_search_index_a_revision_emptied(tmp_path):
-    """0009 empties the index (its form changed); `upgrade` indexes every published
+    """0010 empties the index (its form changed); `upgrade` indexes every published
     practice again, so search works before any `content import`."""
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     upgrade(engine)
@@ -48,7 +48,7 @@ def test_upgrading_rebuilds_the_search_index_a_revision_emptied(tmp_path):
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0008")
+        command.downgrade(config, "0009")
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(SearchDoc)).one() == 0
     upgrade(engine)

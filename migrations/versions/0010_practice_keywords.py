@@ -7,8 +7,8 @@ every word written with Latin diacritics, the word without them (so "nang suat" 
 index, and `peerlearn migrate` (peerlearn/migrate.py) rebuilds it for every published
 practice right after upgrading, as `peerlearn content import` would.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
