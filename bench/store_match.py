@@ -9,10 +9,11 @@ is rewritten in its previous form and the previous judge answers the same questi
 
 Per language: recall (the share of answerable questions answered with the expected
 practice), wrong (answered with another practice) and, on the questions the store cannot
-answer (expected "none"), false answers. The default set is the held-out one,
-bench/data/eval_questions_heldout.tsv (its header says how it was made; nothing was
-tuned on it); --questions bench/data/tune_questions.tsv gives the set the judge was
-tuned on.
+answer (expected "none"), false answers; and the SMS segments an answer of the new
+judge takes on average (its text alone, as `ASK` sends it on SMS). The default set is
+the held-out one, bench/data/eval_questions_heldout.tsv (its header says how it was
+made; nothing was tuned on it); --questions bench/data/tune_questions.tsv gives the set
+the judge was tuned on.
 
 Run: .venv/bin/python bench/store_match.py [--database-url postgresql://...]
 """
@@ -42,7 +43,8 @@ from bench.store_match_old import previous_answer, previous_index  # noqa: E402
 from content.db import make_engine, session_scope  # noqa: E402
 from content.languages import LANGUAGE_CODES  # noqa: E402
 from services.search.terms import forget  # noqa: E402
-from services.store_match import best_answer  # noqa: E402
+from services.sms import count  # noqa: E402
+from services.store_match import StoredAnswer, best_answer  # noqa: E402
 
 HELD_OUT = ROOT / "bench" / "data" / "eval_questions_heldout.tsv"
 NONE = "none"
@@ -57,9 +59,14 @@ class Tally:
     wrong: int = 0
     unanswerable: int = 0
     false: int = 0
+    segments: int = 0  # SMS segments of the answers sent (new judge only)
+    answered: int = 0
 
     def recall(self) -> float:
         return self.right / self.answerable if self.answerable else 0.0
+
+    def cost(self) -> str:
+        return f"{self.segments / self.answered:.1f}" if self.answered else "-"
 
 
 def _options(parser) -> None:
@@ -91,6 +98,10 @@ def measure(engine, rows, answer: Callable[..., str | None],
         for lang, expected, text in rows:
             got = answer(session=session, text=text, langs=member_langs(lang))
             tally = tallies[lang]
+            if isinstance(got, StoredAnswer):
+                tally.answered += 1
+                tally.segments += count(got.text).segments
+                got = got.slug
             if expected == NONE:
                 tally.unanswerable += 1
                 tally.false += got is not None
@@ -103,9 +114,8 @@ def measure(engine, rows, answer: Callable[..., str | None],
     return tallies
 
 
-def new_answer(*, session, text: str, langs: list[str]) -> str | None:
-    found = best_answer(session=session, text=text, langs=langs)
-    return found.slug if found else None
+def new_answer(*, session, text: str, langs: list[str]) -> StoredAnswer | None:
+    return best_answer(session=session, text=text, langs=langs)
 
 
 def main(argv: list[str] | None = None) -> list[Goal]:
@@ -137,20 +147,21 @@ def _report(old: dict[str, Tally], new: dict[str, Tally], backend: str) -> list[
         if not n.answerable and not n.unanswerable:
             continue
         rows.append([lang, n.answerable, f"{o.recall():.2f}", f"{n.recall():.2f}",
-                     o.wrong, n.wrong, n.unanswerable, o.false, n.false])
+                     o.wrong, n.wrong, n.unanswerable, o.false, n.false, n.cost()])
         if lang != "all":
             goals.append(Goal("store match", f"recall {lang} ({backend})",
                               f"{n.recall():.2f} (old {o.recall():.2f})", ">= old",
                               n.recall() >= o.recall()))
     print(table(["lang", "answerable", "recall old", "recall new", "wrong old",
-                 "wrong new", "no answer", "false old", "false new"], rows))
+                 "wrong new", "no answer", "false old", "false new", "SMS/answer"], rows))
     return goals
 
 
 def _total(tallies: dict[str, Tally]) -> Tally:
     total = Tally()
     for t in tallies.values():
-        for name in ("answerable", "right", "wrong", "unanswerable", "false"):
+        for name in ("answerable", "right", "wrong", "unanswerable", "false", "segments",
+                     "answered"):
             setattr(total, name, getattr(total, name) + getattr(t, name))
     return total
 

@@ -50,6 +50,7 @@ from services.search.terms import doc_counts
 CONFIDENT = 0.6  # share of the question's weighted words the answer must contain
 SHORT = 0.5  # a translation under this share of the English text is short
 CANDIDATES = 5  # practices judged per pass, in search order
+NEARLY = 0.1  # a shorter piece covering this much less of the question still answers
 PIECES = ("faq", "snippet")
 NAMES = ("title", "keywords")
 
@@ -147,9 +148,13 @@ def _best_piece(docs: list[_Doc], weights: dict[str, float],
     pieces = [d for d in docs if d.kind in PIECES]
     if not pieces:
         return None
-    # with the names, then on its own (which piece speaks of it), then story before FAQ
+    # with the names, then on its own (which piece speaks of it), the first of equals in
+    # story order; then the shortest piece that speaks of it as much and covers nearly
+    # as much (each SMS is paid)
     scored = [(share(d.tokens | names, weights), share(d.tokens, weights), d) for d in pieces]
-    top = max(scored, key=lambda row: row[:2])  # the first of equals: story order
+    best = max(scored, key=lambda row: row[:2])
+    top = min((row for row in scored if row[1] >= best[1] and row[0] >= CONFIDENT
+               and row[0] >= best[0] - NEARLY), key=lambda row: row[2].size, default=best)
     if whole:
         return share(frozenset().union(*(d.tokens for d in docs)), weights), top[2]
     return top[0], top[2]

@@ -86,3 +86,21 @@ def test_the_index_holds_words_with_and_without_diacritics():
     assert indexed("Năng suất lúa", "vi").split() == ["năng", "suất", "lúa", "nang", "suat",
                                                       "lua"]
     assert indexed("rice yield", "en") == "rice yield"
+
+
+def test_of_pieces_that_answer_as_well_the_shortest_is_sent():
+    """Each SMS is paid: a short FAQ answer beats a long snippet that covers as much,
+    but not one that speaks less of the question."""
+    from services.store_match import _best_piece, _Doc
+
+    weights = {"dry": 1.0, "fish": 1.0, "rain": 0.5}
+
+    def doc(ident, kind, size, *tokens):
+        return _Doc(ident, 1, "en", kind, ident, size, frozenset(tokens))
+
+    long_story = doc(1, "snippet", 300, "dry", "fish", "rain", "market")
+    short_faq = doc(2, "faq", 90, "dry", "fish", "rain")
+    vaguer = doc(3, "faq", 40, "fish")
+    title = doc(4, "title", 20, "dry")
+    assert _best_piece([long_story, short_faq, vaguer, title], weights, False)[1] == short_faq
+    assert _best_piece([long_story, vaguer, title], weights, False)[1] == long_story
