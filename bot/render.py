@@ -57,7 +57,8 @@ class Renderer:
         return sms_message(text)
 
     def _label(self, choice: Choice, lang: str | None = None) -> str:
-        label = self._encode(choice.label or self.catalog.text(
+        literal = (self.caps.buttons and choice.button_label) or choice.label
+        label = self._encode(literal or self.catalog.text(
             lang or self.lang, choice.key, self.caps.channel, **choice.params))
         return f"{TICK} {label}" if choice.picked else label
 

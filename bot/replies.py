@@ -17,6 +17,7 @@ class Choice:
     key: str
     params: dict = field(default_factory=dict)
     label: str | None = None  # a literal label (language names) instead of a key
+    button_label: str | None = None  # the literal label on a button, if it differs
     picked: bool = False  # ticked: one of several picked so far (a button shows ✓)
     tap_only: bool = False  # only where options are buttons (Done), not a numbered line
 

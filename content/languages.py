@@ -15,6 +15,11 @@ class Language:
     script: str  # Latn | Khmr | Laoo | Mymr | Thai
     menu_label: str  # short, readable on any phone: Latin name, plus the script's own
 
+    @property
+    def button_label(self) -> str:
+        """On a button, where nothing is counted in segments: Vietnamese with its marks."""
+        return self.native_name if self.code == "vi" else self.menu_label
+
 
 LANGUAGES: tuple[Language, ...] = (
     Language("en", "English", "English", "Latn", "English"),

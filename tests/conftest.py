@@ -105,3 +105,9 @@ def empty_store(db) -> Iterator[Engine]:
     clear(db, keep_content=False)
     load_bundled(db)
 
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--transcripts", action="store_true",
+                     help="print README.md's transcripts as the bot answers them now "
+                          "(tests/bot/test_readme_transcripts.py)")

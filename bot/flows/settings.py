@@ -28,7 +28,8 @@ from content.models import Member
 def language_reply() -> Reply:
     """The language list, each name in Latin letters and in its own script."""
     return Reply("language.ask", choices=tuple(
-        Choice(str(i), "", label=lang.menu_label) for i, lang in enumerate(LANGUAGES, start=1)))
+        Choice(str(i), "", label=lang.menu_label, button_label=lang.button_label)
+        for i, lang in enumerate(LANGUAGES, start=1)))
 
 
 def pick_language(turn: Turn) -> str | None:
