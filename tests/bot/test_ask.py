@@ -107,7 +107,7 @@ MISSED_BEFORE = [
     ("2", "+85512345679", "សួរ បង្កើនទិន្នផលស្រូវ", "sri-cambodia", "ទិន្នផល"),  # rice yield
     ("1", "+85512345680", "ASK how do we sell handicrafts abroad",
      "craft-link-fair-trade-vietnam", "Craft Link"),
-    ("5", "+84912345681", "ASK lam sao tang nang suat lua", "sri-cambodia", "thâm canh lúa"),
+    ("5", "+84912345681", "ASK lam sao tang nang suat lua", "sri-cambodia", "năng suất"),
 ]
 
 

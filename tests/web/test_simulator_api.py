@@ -130,7 +130,9 @@ def test_history_is_the_conversation_in_order(client):
 
 
 def test_a_button_pressed_is_a_tap_that_edits_its_message(client):
-    for text in ["hi", "1", "1", "1", "1"]:  # on to the topics question
+    # on to the topics question: language, consent, country, name and enterprise skipped,
+    # sector
+    for text in ["hi", "1", "1", "1", "1", "1", "1"]:
         replies = post(client, "telegram", TG, text).json()["replies"]
     question = replies[-1]
     assert question["buttons"][-1] == [{"text": "Done", "data": "done"}]
