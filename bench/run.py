@@ -1,5 +1,5 @@
-"""Runs the benchmarks (webhooks, dispatcher, language, search, console) and prints
-their goals side by side.
+"""Runs the benchmarks (webhooks, dispatcher, language, search, store matching, console)
+and prints their goals side by side.
 
 `make bench` runs this on a fresh SQLite database in a temporary directory; pass
 `--database-url postgresql://root@127.0.0.1:5432/test` to run on a scratch database
@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 import time  # noqa: E402
 
-from bench import console, dispatcher, language, search, webhooks  # noqa: E402
+from bench import console, dispatcher, language, search, store_match, webhooks  # noqa: E402
 from bench.common import arguments, goals_table  # noqa: E402
 
 
@@ -33,6 +33,8 @@ def main() -> int:
     goals += language.main([])
     print("\n" + "=" * 100 + "\n")
     goals += search.main(forwarded)
+    print("\n" + "=" * 100 + "\n")
+    goals += store_match.main(forwarded)
     print("\n" + "=" * 100 + "\n")
     goals += console.main(forwarded)
     print("\n" + "=" * 100)
