@@ -102,7 +102,8 @@ def language(turn: Turn) -> Outcome:
 
 def script(turn: Turn) -> Outcome:
     """Saves whether the phone shows the script (or wants no diacritics)."""
-    asked = None if settings.pick_script(turn) else _script_question(turn, invalid(1, 2))
+    asked = None if settings.pick_script(turn) else _script_question(
+        turn, invalid(1, settings.script_options(turn.member)))
     return asked or _ask("consent", Reply("language.set"))
 
 

@@ -23,6 +23,7 @@ from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
 from content.languages import LANGUAGES
 from content.models import Member
+from services.language import to_zawgyi
 
 
 def language_reply() -> Reply:
@@ -48,6 +49,23 @@ def topics_reply() -> Reply:
 NON_LATIN = frozenset({"km", "lo", "my", "th"})
 SCRIPT = (Choice("1", "script.yes"), Choice("2", "script.no"))
 PLAIN = (Choice("1", "plain.yes"), Choice("2", "plain.no"))
+# "Can you read this? Yes" sent in Zawgyi as a third answer to the Burmese question: a
+# phone that shows Zawgyi shows the Unicode question as broken letters but this line
+# right (a technical probe, like the language names, so it is not in the catalog).
+ZAWGYI_PROBE = "ဒီစာ ဖတ်လို့ရလား? ရတယ်"
+
+
+def script_choices(member: Member) -> tuple[Choice, ...]:
+    """1 yes, 2 no; for Burmese on a phone not known to use Zawgyi, also 3: the question
+    in Zawgyi, for the phones that show that one right."""
+    if member.language == "my" and not member.zawgyi:
+        return SCRIPT + (Choice("3", "", label=to_zawgyi(ZAWGYI_PROBE)),)
+    return SCRIPT
+
+
+def script_options(member: Member) -> int:
+    """How many answers the member's script question has."""
+    return len(script_choices(member)) if member.language in NON_LATIN else len(PLAIN)
 
 
 def script_question(turn: Turn) -> tuple[str, list[Reply]] | None:
@@ -59,7 +77,7 @@ def script_question(turn: Turn) -> tuple[str, list[Reply]] | None:
     if not turn.caps.segmented:
         return None
     if lang in NON_LATIN:
-        return "script", [Reply("script.ask", choices=SCRIPT),
+        return "script", [Reply("script.ask", choices=script_choices(turn.member)),
                           Reply("script.fallback", lang="en")]
     if lang == "vi":
         return "plain", [Reply("plain.ask", choices=PLAIN)]
@@ -67,9 +85,13 @@ def script_question(turn: Turn) -> tuple[str, list[Reply]] | None:
 
 
 def pick_script(turn: Turn) -> bool:
-    """Saves the answer to the script question; False if it was not 1 or 2."""
-    if turn.number not in (1, 2):
+    """Saves the answer to the script question; False if it was none of its numbers.
+    3 (Burmese): the phone shows Zawgyi, so replies go out in Zawgyi."""
+    if turn.number is None or not 1 <= turn.number <= script_options(turn.member):
         return False
+    if turn.number == 3:
+        turn.member.zawgyi, turn.member.script = True, "native"
+        return True
     readable = turn.number == 1
     if turn.member.language == "vi":
         readable = not readable  # 1 = yes, without diacritics
@@ -100,7 +122,8 @@ def script(turn: Turn) -> Outcome:
     """Saves whether the phone shows the script (or wants no diacritics)."""
     question = script_question(turn)
     if not pick_script(turn) and question:
-        return Outcome([invalid(1, 2), *question[1]], Step("settings", question[0]))
+        return Outcome([invalid(1, script_options(turn.member)), *question[1]],
+                       Step("settings", question[0]))
     return to_menu(Reply("language.set"))
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from content.models import Identity
+from services.language import is_zawgyi
 from services.scheduling import queue_weekly_stories
 from services.sms import count
 from tests.bot.test_dialogs import CHANNELS
@@ -20,7 +21,9 @@ FALLBACK = "Can't read? Reply 2 for English"
 # Language menu number, phone, and the question in the script, which is its own sample.
 SCRIPTS = {"km": ("2", "+85512345678", "អានអក្សរនេះបានទេ?\n1 បាន\n2 មិនបាន"),
            "lo": ("3", "+8562055512345", "ອ່ານໜັງສືນີ້ໄດ້ບໍ່?\n1 ໄດ້\n2 ບໍ່ໄດ້"),
-           "my": ("4", "+959123456789", "ဒီစာ ဖတ်လို့ရလား?\n1 ရတယ်\n2 မရဘူး"),
+           # Burmese also offers the question in Zawgyi: "3" if that line reads right
+           "my": ("4", "+959123456789",
+                  "ဒီစာ ဖတ်လို့ရလား?\n1 ရတယ်\n2 မရဘူး\n3 ဒီစာ ဖတ္လို႔ရလား? ရတယ္"),
            "th": ("9", "+66812345678", "อ่านข้อความนี้ได้ไหม\n1 ได้\n2 ไม่ได้")}
 
 
@@ -37,9 +40,10 @@ def test_the_script_question_is_asked_in_the_script_with_one_line_of_english(
     (asked,) = chat.say(number)
     assert asked.text == f"{question}\n{FALLBACK}"
     assert asked.encoding == "UCS-2" and asked.segments <= 2
-    assert count(asked.text).segments == 1  # measured: one segment in all four scripts
+    # measured: one segment in Khmer, Lao and Thai; two in Burmese with its Zawgyi line
+    assert count(asked.text).segments == (2 if lang == "my" else 1)
     run_table(chat, [
-        ("3", Expect(contains=(question, FALLBACK))),  # 1 and 2 only, asked again
+        ("5", Expect(contains=(question, FALLBACK))),  # not an answer: asked again
         ("HELP", Expect(keys=("help",), contains=(question, FALLBACK))),
         ("1", Expect(keys=("language.set", "consent.ask"))),
     ])
@@ -150,3 +154,16 @@ def test_a_script_the_sms_phone_cannot_show_is_shown_on_telegram(services):
     story = telegram.say("1")
     assert any("\u1780" <= ch <= "\u17ff" for ch in story[0].text)
     assert sms.say("MENU")[0].encoding == "GSM-7"  # SMS stays in English
+
+
+def test_a_zawgyi_phone_answers_3_and_gets_burmese_in_zawgyi(services):
+    chat = Chat(services, "sms", "+959123456789")
+    chat.say("hi")
+    (asked,) = chat.say("4")  # Burmese, picked by number: nothing typed in Burmese yet
+    assert "3 ဒီစာ ဖတ္လို႔ရလား? ရတယ္" in asked.text
+    run_table(chat, [("4", Expect(contains=("1 မှ 3", "3 ဒီစာ ဖတ္"))),  # 1 to 3, again
+                     ("3", Expect(keys=()))])
+    member = chat.member()
+    assert (member.language, member.script, member.zawgyi) == ("my", "native", True)
+    consent = chat.say("MENU")  # onboarding goes on, in Zawgyi
+    assert is_zawgyi(consent[-1].text), consent[-1].text
