@@ -71,7 +71,7 @@ def add_moderator(page) -> str:
     page.wait_for_selector("#setup-link")
     assert "peerlearn sends no e-mail" in page.text_content("main")
     copy = page.locator("button[data-copy]")
-    assert copy.is_visible()  # shown by copy.js; without JavaScript the field is enough
+    copy.wait_for(state="visible")  # shown by copy.js; without JavaScript the field is enough
     copy.click()
     page.wait_for_function("() => document.querySelector('button[data-copy]')"
                            ".textContent === 'Copied'")
