@@ -52,12 +52,12 @@ class TelegramAdapter:
         return bool(self.secret) and hmac.compare_digest(given.encode(), self.secret.encode())
 
     def parse(self, request: Incoming) -> list[InboundItem]:
-        """One item per update; unknown kinds are stored without processing."""
-        try:
-            data = json.loads(request.body)
-        except ValueError as exc:
-            raise Malformed(f"not JSON: {exc}") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        """One item per update; unknown kinds are stored without processing. What cannot
+        be a Bot API update is Malformed (400): not JSON, nested beyond what we read, a
+        lone surrogate (no database stores it), an update_id that is no integer, a
+        message without its chat."""
+        data = _json(request.body)
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
             raise Malformed("not an Update object (no integer update_id)")
         try:
             update = Update.de_json(data, None)
@@ -65,6 +65,9 @@ class TelegramAdapter:
             return [InboundItem(provider="telegram", channel="telegram", address="",
                                 provider_key=f"{self.bot_id}:{data['update_id']}",
                                 kind="other", payload=data, process=False)]
+        for message in (update.message, update.edited_message):
+            if message is not None and message.chat is None:
+                raise Malformed("a message without its chat")
         return [self.item(update, data)]
 
     def item(self, update: Update, data: dict) -> InboundItem:
@@ -86,7 +89,9 @@ class TelegramAdapter:
         if update.callback_query:
             query = update.callback_query
             chat = query.message.chat.id if query.message else query.from_user.id
-            item = make(chat, query.data or "", "callback")
+            pressed = query.data if isinstance(query.data, str) else ""  # Bot API: a string
+            item = make(chat, pressed, "callback" if pressed else "other",
+                        process=bool(pressed))
             if query.message:
                 item.payload["tapped"] = str(query.message.message_id)
             return item
@@ -96,7 +101,8 @@ class TelegramAdapter:
             private = update.my_chat_member.chat.type == "private"
             return make(update.my_chat_member.chat.id, "", kind, process=private)
         if update.edited_message:  # the original was answered; an edit is only kept
-            return make(update.edited_message.chat.id, update.edited_message.text or "",
+            edited = update.edited_message.text
+            return make(update.edited_message.chat.id, edited if isinstance(edited, str) else "",
                         "edited", process=False)
         if update.message:
             return self._message(update.message, make)
@@ -105,6 +111,8 @@ class TelegramAdapter:
 
     def _message(self, message: Message, make) -> InboundItem:
         text = message.text or message.caption or ""
+        if not isinstance(text, str):  # never a real update: kept whole, not answered
+            return make(message.chat.id, "", "other", process=False)
         kind = next((name for name in MEDIA if getattr(message, name)), "text")
         if message.chat.type != "private":
             return make(message.chat.id, text, kind, process=self._addressed(text))
@@ -138,6 +146,17 @@ class TelegramAdapter:
                 return JSONResponse({"method": "answerCallbackQuery",
                                      "callback_query_id": query.get("id")})
         return JSONResponse({})
+
+
+def _json(body: bytes):
+    """The request's JSON; Malformed when it is not JSON, nested too deep to read, or
+    holds a lone surrogate."""
+    try:
+        data = json.loads(body)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate raises
+    except (ValueError, RecursionError) as exc:  # UnicodeError is a ValueError
+        raise Malformed(f"not JSON an update can be: {type(exc).__name__}") from exc
+    return data
 
 
 class TelegramSender:

@@ -96,6 +96,24 @@ CASES = [
              kind="other", processed=False, replies=False),
     Incoming("update_id is not a number", {"update_id": "7", "message": {}}, status=400,
              stored=0),
+    Incoming("update_id true", {"update_id": True, "message": {}}, status=400, stored=0),
+    Incoming("message without a chat", {"update_id": 5005, "message": {
+        "message_id": 1, "date": 1, "from": USER, "text": "hi"}}, status=400, stored=0),
+    Incoming("JSON nested 100,000 deep", b'{"update_id": 5006, "message": '
+             + b"[" * 100_000 + b"]" * 100_000 + b"}", status=400, stored=0),
+    Incoming("text a lone surrogate", b'{"update_id": 5007, "message": {"message_id": 1, '
+             b'"date": 1, "chat": {"id": 424242, "type": "private"}, "text": "\\ud800"}}',
+             status=400, stored=0),
+    # never answerable, kept whole (acknowledged, so Telegram does not send it for ever)
+    Incoming("text a number", message(text=5), kind="other", processed=False, replies=False),
+    Incoming("text an object", message(text={"a": 1}), kind="other", processed=False,
+             replies=False),
+    Incoming("button data a number", {**CALLBACK, "update_id": 5008, "callback_query": {
+        **CALLBACK["callback_query"], "data": 7}}, kind="other", processed=False,
+             replies=False),
+    Incoming("edited text a number", {"update_id": 5009, "edited_message": {
+        "message_id": 3, "date": 1, "edit_date": 2, "chat": PRIVATE, "from": USER,
+        "text": 12}}, kind="edited", processed=False, replies=False),
 ]
 
 
