@@ -190,7 +190,9 @@ def set_role(*, session: Session, member_id: int, role: str, actor: Principal | 
 def find_member(*, session: Session, ref: str) -> Member:
     """A member by id (digits) or by a phone number they wrote from (+ and country code)."""
     ref = ref.strip()
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():
+        if len(ref) > 9:  # beyond any id a database column holds
+            raise NotFound(f"no member {ref}")
         return _member(session, int(ref))
     phone = to_e164(ref)
     if phone is None:

@@ -39,6 +39,7 @@ def typed_address(channel: str, raw: str) -> str:
         if e164 is None:
             raise ValueError(f"{raw!r} is not a phone number; use +country form")
         return e164
-    if not raw.lstrip("-").isdigit() or len(raw) > 20:
+    digits = raw.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or len(raw) > 20:
         raise ValueError("a Telegram user is a number, e.g. 100001")
     return raw

@@ -60,7 +60,7 @@ def simulator_row(provider_id: str | None) -> int | None:
     """The outbox row a simulator provider id names, None for another provider's id."""
     if provider_id and provider_id.startswith(SIMULATOR_PREFIX):
         number = provider_id[len(SIMULATOR_PREFIX):]
-        return int(number) if number.isdigit() else None
+        return int(number) if number.isascii() and number.isdigit() else None
     return None
 
 

@@ -93,7 +93,9 @@ class TwilioAdapter:
 
 
 def _digits(form: dict, key: str) -> bool:
-    return str(form.get(key, "")).isdigit()
+    """Whether the field is a small count in ASCII digits ("²" and "٣" pass isdigit)."""
+    value = str(form.get(key, ""))
+    return value.isascii() and value.isdigit() and len(value) <= 4
 
 
 class TwilioSender:

@@ -60,6 +60,9 @@ CASES = [
     Incoming("empty body", sms("")),
     Incoming("Khmer text", sms("សួស្តី")),
     Incoming("STOP: Twilio confirms, we stay silent", sms("STOP"), sends=0),
+    # isdigit() says yes to these; int() would not: the count is ignored, the SMS kept
+    Incoming("NumMedia a superscript two", sms(NumMedia="\u00b2")),
+    Incoming("NumSegments an Arabic-Indic three", sms(NumSegments="\u0663")),
 ]
 
 

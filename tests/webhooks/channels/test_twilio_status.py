@@ -57,6 +57,18 @@ def test_billed_segments_are_stored(live):
     assert next(r for r in live.outbound() if r.id == row.id).billed_segments == 3
 
 
+@pytest.mark.parametrize("segments", ["\u00b2", "\u0663", "9" * 40])
+def test_a_segment_count_that_is_no_count_is_ignored(live, segments):
+    """isdigit() says yes to "²" and "٣"; the status is kept, the count ignored."""
+    row = first_sent(live)
+    before = next(r for r in live.outbound() if r.id == row.id).billed_segments
+    response = live.post_twilio(status(row.provider_id, "delivered", NumSegments=segments),
+                                path=STATUS)
+    assert response.status_code == 204
+    stored = next(r for r in live.outbound() if r.id == row.id)
+    assert (stored.status, stored.billed_segments) == ("delivered", before)
+
+
 def test_error_21610_opts_the_number_out(live):
     row = first_sent(live)
     live.post_twilio(status(row.provider_id, "failed", ErrorCode="21610"), path=STATUS)
