@@ -53,6 +53,8 @@ def read(member: Member, raw: str) -> str:
 
 def _threshold(member: Member, raw: str) -> float:
     """The Zawgyi probability above which this member's text is read as Zawgyi."""
+    if not member.zawgyi and member.country != "MM":
+        return THRESHOLD  # nothing known beyond the text: the detector alone
     if len(MYANMAR_RE.findall(raw)) >= CLEAR_MIN_CHARS:
         return THRESHOLD  # long enough for the detector alone
     if member.country == "MM" and zawgyi_only(raw):

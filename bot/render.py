@@ -17,13 +17,12 @@ from dataclasses import dataclass, field, replace
 from bot import titles
 from bot.capabilities import Capabilities
 from bot.catalog import Catalog
-from bot.replies import Choice, Reply
+from bot.replies import MORE_CHOICE, Choice, Reply
 from services.delivery.parts import Part as Rendered
 from services.language import to_zawgyi
 from services.sms import count, fits, gsm_friendly, split_to_budget
 from services.sms.vietnamese import strip_diacritics
 
-MORE = Choice("1", "story.more")  # continues a text cut into pages, as in stories
 TICK = "✓"  # on a picked option's button
 
 
@@ -95,7 +94,7 @@ class Renderer:
 
     def continue_line(self) -> str:
         """The numbered option that continues a text cut into pages, as stories have."""
-        return f"1 {self._label(MORE)}"
+        return f"1 {self._label(MORE_CHOICE)}"
 
     def one_continues(self, text: str) -> bool:
         """Whether a message sent ends with the numbered continue option, so that a bare

@@ -22,6 +22,10 @@ class Choice:
     tap_only: bool = False  # only where options are buttons (Done), not a numbered line
 
 
+# "1 More": continues a story, and an SMS text cut into pages (bot/render.py), alike.
+MORE_CHOICE = Choice("1", "story.more")
+
+
 @dataclass(frozen=True)
 class Reply:
     """One message to the member: a catalog key, its parameters and the options."""

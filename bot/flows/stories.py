@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from bot.flows.common import BACK, to_menu
 from bot.intents import MORE, NEXT
-from bot.replies import Choice, Outcome, Reply, Step
+from bot.replies import MORE_CHOICE, Choice, Outcome, Reply, Step
 from bot.turn import Turn
 from services import replication, stories
 from services.stories import StoryPiece
 
-MORE_CHOICE, NEXT_CHOICE = Choice("1", "story.more"), Choice("2", "story.next")
+NEXT_CHOICE = Choice("2", "story.next")
 
 
 def start(turn: Turn, *, exclude: set[int] = frozenset()) -> Outcome:

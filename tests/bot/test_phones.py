@@ -107,17 +107,23 @@ def test_telegram_never_asks_about_accents(services):
     assert accented(replies[0].text) and chat.member().script == "native"
 
 
-def test_accents_left_out_on_sms_are_kept_on_telegram(services):
-    sms = Chat(services, "sms", "+84912345670")
-    for said in ["hi", "5", "1", "1", "1", "1", "1", "1"]:  # Vietnamese, without accents
+def sms_then_telegram(services, phone: str, language: str, script: str) -> tuple[Chat, Chat]:
+    """A member onboarded by SMS (language and script answer by number, name, enterprise,
+    sector and topics skipped or first) who also writes from Telegram."""
+    sms = Chat(services, "sms", phone)
+    for said in ["hi", language, script, "1", "1", "1", "1", "1"]:
         sms.say(said)
+    with Session(services.db) as session:
+        session.add(Identity(member_id=sms.member().id, provider="simulator",
+                             channel="telegram", address=phone[-6:]))
+        session.commit()
+    return sms, Chat(services, "telegram", phone[-6:])
+
+
+def test_accents_left_out_on_sms_are_kept_on_telegram(services):
+    sms, telegram = sms_then_telegram(services, "+84912345670", "5", "1")  # without accents
     member = sms.member()
     assert (member.language, member.script) == ("vi", "latin")
-    with Session(services.db) as session:  # the same member writes from Telegram too
-        session.add(Identity(member_id=member.id, provider="simulator", channel="telegram",
-                             address="100084"))
-        session.commit()
-    telegram = Chat(services, "telegram", "100084")
     menu = telegram.say("MENU")
     assert accented(menu[0].text) and menu[0].text == telegram.text_of("menu.title")
     assert any(accented(b["text"]) for row in menu[0].buttons for b in row)
@@ -139,16 +145,9 @@ def test_weekly_story_has_accents_on_telegram_only(services):
 
 
 def test_a_script_the_sms_phone_cannot_show_is_shown_on_telegram(services):
-    sms = Chat(services, "sms")
-    for said in ["hi", "2", "2", "1", "1", "1", "1", "1"]:  # Khmer; the phone shows no Khmer
-        sms.say(said)
+    sms, telegram = sms_then_telegram(services, "+85512345678", "2", "2")  # no Khmer there
     member = sms.member()
     assert (member.language, member.script) == ("km", "latin")
-    with Session(services.db) as session:  # the same member writes from Telegram too
-        session.add(Identity(member_id=member.id, provider="simulator", channel="telegram",
-                             address="100085"))
-        session.commit()
-    telegram = Chat(services, "telegram", "100085")
     menu = telegram.say("MENU")
     assert menu[0].text == telegram.text_of("menu.title")  # in Khmer
     story = telegram.say("1")
