@@ -4,9 +4,10 @@ SMS: options become numbered lines, consecutive replies share a message when the
 and every message fits the member's segment budget; a longer text is cut into pages,
 the first sent now and the rest kept for `MORE`. Telegram: options become inline
 buttons (a picked one ticked ✓, and the options only a button can offer, such as Done)
-and text may carry HTML markup; a reply that `edits` an earlier message puts its buttons
-in place of that message's. For a member whose phone uses Zawgyi, text with Myanmar
-letters is converted to Zawgyi before it is counted and sent.
+and text may carry HTML markup; a reply longer than a message is cut into several
+(bot/cut.py), and one that `edits` an earlier message puts its buttons in place of that
+message's. For a member whose phone uses Zawgyi, text with Myanmar letters is converted
+to Zawgyi before it is counted and sent.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from bot import titles
 from bot.capabilities import Capabilities
 from bot.catalog import Catalog
+from bot.cut import cut_html, cut_text
 from bot.replies import MORE_CHOICE, Choice, Reply
 from services.delivery.parts import Part as Rendered
 from services.language import to_zawgyi
@@ -49,7 +51,7 @@ class Renderer:
         """All the replies of one turn."""
         if self.caps.segmented:
             return self._sms(replies)
-        return Rendering([self._rich(r) for r in replies])
+        return Rendering([part for r in replies for part in self._rich(r)])
 
     def page(self, text: str) -> Rendered:
         """An SMS page held back earlier, counted as it goes out now."""
@@ -82,15 +84,20 @@ class Renderer:
                   for k, v in reply.params.items()}
         return self._encode(template.format(**params))
 
-    def _rich(self, reply: Reply) -> Rendered:
+    def _rich(self, reply: Reply) -> list[Rendered]:
+        """The reply as one message, or as several when it is longer than the channel
+        takes (cut in its text, never in its markup: bot/cut.py); the options come with
+        the last."""
         escape = self.caps.markup == "HTML"
-        text = self._text(reply, escape)[: self.caps.max_text]
+        cut = cut_html if escape else cut_text
+        text = self._text(reply, escape)
         if not self.caps.buttons:
             lines = [f"{c.value} {self._label(c, reply.lang)}" for c in self._choices(reply)]
-            return Rendered("\n".join([text, *lines]))
+            return [Rendered(t) for t in cut("\n".join([text, *lines]), self.caps.max_text)]
         buttons = [{"text": self._label(c, reply.lang), "data": c.value} for c in reply.choices]
         rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-        return Rendered(text, rows, edits=reply.edits)
+        *first, last = cut(text, self.caps.max_text)
+        return [Rendered(t) for t in first] + [Rendered(last, rows, edits=reply.edits)]
 
     def continue_line(self) -> str:
         """The numbered option that continues a text cut into pages, as stories have."""

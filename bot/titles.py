@@ -18,6 +18,7 @@ import icu
 import regex
 
 from bot.replies import Reply
+from services.sms import graphemes
 
 ELLIPSIS = "…"  # goes out as "..." on SMS (bot/render.py makes text GSM-friendly)
 # Small words a cut title should not end on (English, Indonesian, Malay, Filipino,
@@ -45,7 +46,7 @@ def cuts(title: str, subtitle: bool = True) -> list[str]:
         if kept:
             found.append(kept + ELLIPSIS)
     if len(found) == 1 or found[-1] == base:  # one long word: whole letters
-        clusters = regex.findall(r"\X", base)
+        clusters = graphemes(base)
         found += ["".join(clusters[:end]) + ELLIPSIS for end in range(len(clusters) - 1, 0, -1)]
     return list(dict.fromkeys(f for f in found if f))  # shorter forms may repeat
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import regex
-
 from bot.flows.common import to_menu
 from bot.flows.peer_cards import about, name_of, typed_labels
 from bot.intents import fold, strip_edges
@@ -25,6 +23,7 @@ from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
 from content.models import Member
 from services.matching.cards import cut, first_name
+from services.sms import graphemes
 
 FREE_TEXT = frozenset({"name", "enterprise"})
 NAME_MAX = Member.__table__.c.name.type.length
@@ -33,7 +32,6 @@ SKIP = Choice("1", "profile.skip")  # in onboarding; a name is never only digits
 KEEP, REMOVE = Choice("1", "profile.keep"), Choice("2", "profile.remove")
 INVALID = Reply("profile.invalid")
 SHOWN = 30  # characters of a name shown back: a long one would not fit two SMS segments
-_CLUSTER = regex.compile(r"\X")  # a letter with its vowel signs and marks
 
 
 def clean(text: str, limit: int) -> str | None:
@@ -45,7 +43,7 @@ def clean(text: str, limit: int) -> str | None:
     if len(words) <= limit:
         return words
     kept = ""
-    for cluster in _CLUSTER.findall(words):
+    for cluster in graphemes(words):
         if len(kept) + len(cluster) > limit:
             break
         kept += cluster

@@ -48,6 +48,12 @@ class SegmentInfo:
     parts: tuple[str, ...]
 
 
+def graphemes(text: str) -> list[str]:
+    """The text's grapheme clusters: a letter with its marks, a Khmer syllable with its
+    subscript consonant, an emoji with its skin tone or its zero-width-joined parts."""
+    return _CLUSTER.findall(text)
+
+
 def utf16_units(text: str) -> int:
     """UTF-16 code units: 2 for characters outside the Basic Multilingual Plane."""
     return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
@@ -73,7 +79,7 @@ def _ucs2_pieces(text: str, size: int) -> list[tuple[str, int]]:
     broken into code points (a code point is never split, so neither is a
     surrogate pair)."""
     pieces: list[tuple[str, int]] = []
-    for cluster in _CLUSTER.findall(text):
+    for cluster in graphemes(text):
         cost = utf16_units(cluster)
         if cost <= size:
             pieces.append((cluster, cost))

@@ -6,6 +6,8 @@ Known methods: getMe, sendMessage, answerCallbackQuery, editMessageReplyMarkup,
 setWebhook, deleteWebhook, getWebhookInfo, getUpdates (long-polls a queue filled by
 `queue_updates`). A wrong token answers 401 and an unknown method 404; both are
 recorded in `unexpected`. Failure helpers script the next answer of a method.
+sendMessage refuses, as the real one does, HTML it cannot parse and text longer than 4096
+UTF-16 code units (tests/support/telegram_markup.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from typing import Any
 
 from tests.support.fake_server import Call, FakeServer, Handler, Reject, Response
+from tests.support.telegram_markup import MAX_TEXT, Unparsable, plain_text, utf16_length
 
 TOKEN = "123456:TEST-TOKEN"
 BOT_USERNAME = "peerlearn_test_bot"
@@ -165,9 +168,15 @@ class FakeTelegram(FakeServer):
         chat_id, text = call.form.get("chat_id", ""), call.form.get("text", "")
         if not chat_id:
             return _error(400, "Bad Request: chat_id is empty")
-        if not text.strip():
+        try:
+            shown = plain_text(text, call.form.get("parse_mode"))
+        except Unparsable as exc:
+            return _error(400, f"Bad Request: can't parse entities: {exc}")
+        if not shown.strip():
             return _error(400, "Bad Request: message text is empty")
-        extra: dict[str, Any] = {"text": text}
+        if utf16_length(shown) > MAX_TEXT:
+            return _error(400, "Bad Request: message is too long")
+        extra: dict[str, Any] = {"text": shown}
         if "reply_markup" in call.form:
             markup = json.loads(call.form["reply_markup"])
             if "inline_keyboard" in markup:
