@@ -41,6 +41,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     import uvicorn
 
     from peerlearn.app import create_app, settle_heap
+    from peerlearn.logs import log_config
 
     settings = Settings()
     try:
@@ -52,16 +53,18 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port = port or settings.port
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     typer.echo(f"peerlearn: the simulator at {base}/simulator, the console at {base}/admin")
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    uvicorn.run(application, host=host, port=port, log_level="info", log_config=log_config())
 
 
 @app.command()
 def worker(share: float = typer.Option(
         1.0, help="This worker's share of the send rates, e.g. 0.5 with two workers")) -> None:
     """Delivers the outbox (and retries failed inbound messages) until stopped."""
+    from peerlearn.logs import configure_logging
     from peerlearn.wiring import build
     from peerlearn.worker import run_worker
 
+    configure_logging()
     services = build(Settings())
     try:
         ensure_migrated(services.db)

@@ -9,6 +9,7 @@ import signal
 import typer
 from telegram.error import TelegramError
 
+from peerlearn.logs import configure_logging
 from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import Settings
 from peerlearn.wiring import build
@@ -51,6 +52,7 @@ def set_webhook() -> None:
 @app.command()
 def poll(timeout: int = typer.Option(30, help="Long-polling timeout in seconds")) -> None:
     """Local development without a public URL: long polling instead of the webhook."""
+    configure_logging()
     settings = Settings()
     token = _token(settings)
     services = build(settings)

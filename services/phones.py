@@ -1,9 +1,11 @@
 """Phone numbers: E.164 form and the country a number belongs to; the address a person
-types for a simulated member."""
+types for a simulated member; a number as a moderator or a log line may show it."""
 
 from __future__ import annotations
 
 import phonenumbers
+
+HIDDEN = "•"
 
 
 def to_e164(raw: str, default_region: str | None = None) -> str | None:
@@ -43,3 +45,15 @@ def typed_address(channel: str, raw: str) -> str:
     if not (digits.isascii() and digits.isdigit()) or len(raw) > 20:
         raise ValueError("a Telegram user is a number, e.g. 100001")
     return raw
+
+
+def masked_phone(address: str) -> str:
+    """'+85512345678' -> '+855 •••••678': the country code and the last three digits."""
+    e164 = to_e164(address) or address
+    try:
+        code = str(phonenumbers.parse(e164, None).country_code)
+    except phonenumbers.NumberParseException:
+        code = ""
+    digits = e164.lstrip("+")
+    hidden = max(len(digits) - len(code) - 3, 1)
+    return f"+{code} {HIDDEN * hidden}{digits[-3:]}" if code else HIDDEN * hidden + digits[-3:]

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
 from sqlmodel import Session
 
 from content.models import Member
@@ -27,13 +26,12 @@ from services.access import Principal, sees_member
 from services.language import normalize
 from services.language.scripts import NATIVE_SCRIPT_LANGS, dominant_native, script_counts
 from services.moderation import Conflict, NotFound, Refused
-from services.phones import to_e164
+from services.phones import HIDDEN, masked_phone
 
 __all__ = ["Conflict", "NotFound", "Refused", "mask", "numbers_hidden", "shown",
            "text_lang", "visible_member"]
 
 PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
-HIDDEN = "•"
 # A phone number inside a message (a contact exchanged through a relay, "my number is
 # 012 345 678"): 8 to 15 digits, perhaps after "+", perhaps in groups.
 NUMBER_IN_TEXT = re.compile(r"(?<![\w+])\+?\d(?:[ .-]?\d){7,14}(?!\w)")
@@ -56,18 +54,6 @@ def mask(*, channel: str, address: str, principal: Principal) -> str:
     if channel not in PHONE_CHANNELS:
         return HIDDEN * 3
     return masked_phone(address)
-
-
-def masked_phone(address: str) -> str:
-    """'+85512345678' -> '+855 •••••678'."""
-    e164 = to_e164(address) or address
-    try:
-        code = str(phonenumbers.parse(e164, None).country_code)
-    except phonenumbers.NumberParseException:
-        code = ""
-    digits = e164.lstrip("+")
-    hidden = max(len(digits) - len(code) - 3, 1)
-    return f"+{code} {HIDDEN * hidden}{digits[-3:]}" if code else HIDDEN * hidden + digits[-3:]
 
 
 def shown(text: str | None) -> str:
