@@ -20,6 +20,7 @@ from peerlearn.migrate import upgrade
 from peerlearn.settings import BUNDLED_PACKS, Settings
 from peerlearn.wiring import Services, build
 from services.search import reindex
+from tests.support.environment import isolate
 
 pytest_plugins = ["tests.support.fixtures"]
 CONTENT_TABLES = ("searchdoc", "faq", "snippet", "practicetranslation", "practice")
@@ -105,6 +106,11 @@ def empty_store(db) -> Iterator[Engine]:
     clear(db, keep_content=False)
     load_bundled(db)
 
+
+def pytest_configure(config) -> None:
+    """Before anything runs: no provider variable from the caller's environment and no
+    `.env` reaches a test (tests/support/environment.py)."""
+    isolate()
 
 
 def pytest_addoption(parser) -> None:
