@@ -22,13 +22,11 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session, select
 
 from content.db import is_sqlite
-from content.models import InboundMessage, OutboundMessage
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_twilio import FakeTwilio, sign
-from tests.support.live import PUBLIC, SECRET
+from tests.support.live import PUBLIC, SECRET, settled
 from tests.support.server import free_port
 from tests.support.waiting import wait_for
 from tests.webhooks.channels.test_telegram import command, message
@@ -85,14 +83,6 @@ class Served:
     def telegram_update(self, update: dict) -> int:
         return self.client.post("/webhooks/telegram", json=update, headers={
             "X-Telegram-Bot-Api-Secret-Token": SECRET}).status_code
-
-    def delivered(self) -> bool:
-        """Every message processed and every reply sent."""
-        with Session(self.db) as session:
-            return session.exec(select(OutboundMessage.id).where(
-                OutboundMessage.status.in_(("queued", "sending")))).first() is None and \
-                session.exec(select(InboundMessage.id).where(
-                    InboundMessage.status == "received")).first() is None
 
     def stop(self) -> str:
         """Stops the server as a deployment would (SIGTERM); everything it wrote."""
@@ -152,7 +142,7 @@ def test_a_full_run_logs_no_phone_number_chat_id_or_message_text(served):
         wait_for(lambda n=before: len(served.telegram.sent()) > n, "a Telegram reply")
     assert served.sms(REFUSED, SAID["refused"]) == 503
     served.client.get("/simulator/api/messages", params={"channel": "sms", "address": PHONE})
-    wait_for(served.delivered, "every message processed and every reply sent")
+    wait_for(lambda: settled(served.db), "every message processed and every reply sent")
     logged = served.stop()
 
     assert {c["To"] for c in served.twilio.sent()} == {PHONE}

@@ -13,6 +13,7 @@ from peerlearn.cli import app
 from peerlearn.telegram_cli import _poll
 from peerlearn.wiring import build
 from tests.support.live import PUBLIC, SECRET, live_settings
+from tests.support.waiting import wait_for_async
 from tests.webhooks.channels.test_telegram import message
 
 runner = CliRunner()
@@ -45,10 +46,7 @@ def test_poll_feeds_updates_through_the_inbox_and_sends_replies(settings, db, se
 
     async def run():
         task = asyncio.create_task(_poll(live, fake_telegram.token, timeout=0))
-        for _ in range(200):
-            await asyncio.sleep(0.05)
-            if len(fake_telegram.sent()) >= 4:
-                break
+        await wait_for_async(lambda: len(fake_telegram.sent()) >= 4, "four replies sent")
         os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C would
         await task
 

@@ -4,7 +4,6 @@ stops gracefully; `serve` with its dispatcher keeps the schedule too."""
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from peerlearn.app import create_app
 from peerlearn.worker import run_worker
 from services.delivery.dispatcher import Dispatcher
 from services.delivery.senders import SendResult
+from tests.support.waiting import never, wait_for, wait_for_async
 
 
 def test_worker_delivers_and_picks_up_unprocessed_messages(services):
@@ -34,12 +34,7 @@ def test_worker_delivers_and_picks_up_unprocessed_messages(services):
     async def run():
         stop = asyncio.Event()
         worker = asyncio.create_task(run_worker(services, stop=stop, retry_every=0.05))
-        for _ in range(100):
-            await asyncio.sleep(0.05)
-            with Session(services.db) as session:
-                rows = session.exec(select(OutboundMessage)).all()
-            if rows and all(r.status == "delivered" for r in rows):
-                break
+        await wait_for_async(lambda: all_delivered(services.db), "the replies delivered")
         stop.set()
         await worker
 
@@ -50,12 +45,22 @@ def test_worker_delivers_and_picks_up_unprocessed_messages(services):
     assert statuses == {"delivered"}
 
 
+def all_delivered(db) -> bool:
+    with Session(db) as session:
+        rows = session.exec(select(OutboundMessage)).all()
+    return bool(rows) and all(r.status == "delivered" for r in rows)
+
+
 class Hanging:
-    """A provider that never answers (a stuck connection)."""
+    """A provider that never answers (a stuck connection); `sending` once it is asked."""
 
     provider = "simulator"
 
+    def __init__(self):
+        self.sending = asyncio.Event()
+
     async def send(self, message) -> SendResult:
+        self.sending.set()
         await asyncio.Event().wait()
 
     async def close(self) -> None:
@@ -65,11 +70,12 @@ class Hanging:
 def test_stopping_mid_send_releases_the_rows(services):
     services.inbox.receive(InboundItem(provider="simulator", channel="sms",
                                        address="+85512345678", provider_key="k", text="hi"))
-    dispatcher = Dispatcher(services.db, {"simulator": Hanging()})
+    hanging = Hanging()
+    dispatcher = Dispatcher(services.db, {"simulator": hanging})
 
     async def run():
         task = asyncio.create_task(dispatcher.run_once())
-        await asyncio.sleep(0.3)
+        await asyncio.wait_for(hanging.sending.wait(), timeout=15)
         task.cancel()
         try:
             await task
@@ -82,14 +88,14 @@ def test_stopping_mid_send_releases_the_rows(services):
     assert rows and {(r.status, r.claimed_by, r.attempts) for r in rows} == {("queued", None, 0)}
 
 
-def due_followup(db) -> int:
+def due_followup(db, address: str = "+85512345678") -> int:
     """A member on the simulator with a follow-up due a second ago; the job's id."""
     with Session(db) as session:
         member = Member(onboarded_at=utcnow())
         session.add(member)
         session.flush()
         session.add(Identity(member_id=member.id, provider="simulator", channel="sms",
-                             address="+85512345678"))
+                             address=address))
         job = Job(kind="followup", member_id=member.id, ref_id=1,
                   due_at=utcnow() - timedelta(seconds=1))
         session.add(job)
@@ -118,23 +124,23 @@ def delivered_and_done(db, job_id: int) -> bool:
 
 
 def test_the_worker_runs_the_scheduler_and_stops_cleanly(services, followups):
-    job_id = due_followup(services.db)
+    job_id, later = due_followup(services.db), []
 
     async def run():
         stop = asyncio.Event()
         worker = asyncio.create_task(run_worker(services, stop=stop, retry_every=0.05,
                                                 tick_every=0.05))
-        for _ in range(100):
-            await asyncio.sleep(0.05)
-            if delivered_and_done(services.db, job_id):
-                break
-        await asyncio.sleep(0.2)  # a few more ticks: nothing is handled twice
+        await wait_for_async(lambda: delivered_and_done(services.db, job_id), "the follow-up")
+        # Another follow-up falls due: once it is handled, the scheduler has ticked
+        # again after the first was done, and must not have handled that one twice.
+        later.append(due_followup(services.db, "+85512345679"))
+        await wait_for_async(lambda: delivered_and_done(services.db, later[0]), "the next")
         stop.set()
         await asyncio.wait_for(worker, timeout=10)
         return worker
 
     assert asyncio.run(run()).exception() is None
-    assert delivered_and_done(services.db, job_id) and followups == [job_id]
+    assert delivered_and_done(services.db, job_id) and followups == [job_id, *later]
 
 
 @pytest.mark.parametrize("run_dispatcher", [True, False])
@@ -145,8 +151,9 @@ def test_serve_keeps_the_schedule_when_it_runs_the_dispatcher(services, followup
     services.settings = settings
     job_id = due_followup(services.db)
     with TestClient(create_app(settings, services)):
-        deadline = time.monotonic() + (5 if run_dispatcher else 0.5)
-        while time.monotonic() < deadline and not delivered_and_done(services.db, job_id):
-            time.sleep(0.05)
+        if run_dispatcher:
+            wait_for(lambda: delivered_and_done(services.db, job_id), "serve's follow-up")
+        else:  # ten of its scheduler's periods: long enough to see it never ticks
+            never(lambda: delivered_and_done(services.db, job_id), "a follow-up sent", 0.5)
     assert delivered_and_done(services.db, job_id) is run_dispatcher
     assert followups == ([job_id] if run_dispatcher else [])

@@ -4,7 +4,6 @@ moment (PostgreSQL: the second waits on the first's row locks, then sees it alon
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import text
@@ -14,6 +13,7 @@ from content.db import session_scope
 from content.models import ConsoleAccount, utcnow
 from services.accounts import LastAdmin, set_disabled
 from tests.support.console import make_world
+from tests.support.waiting import wait_for
 
 
 def waiting_on_a_lock(db) -> bool:
@@ -47,10 +47,9 @@ def test_two_admins_disabling_each_other_at_once_leave_one_enabled(services):
                      now=utcnow())
         racer = threading.Thread(target=second_disables_first)
         racer.start()
-        deadline = time.monotonic() + 10
-        while not waiting_on_a_lock(db):
-            assert racer.is_alive() and time.monotonic() < deadline, outcome
-            time.sleep(0.02)
+        wait_for(lambda: waiting_on_a_lock(db) or not racer.is_alive(),
+                 "the second admin's transaction to wait on the first's lock")
+        assert racer.is_alive(), outcome
         session.commit()
     racer.join(timeout=10)
     assert outcome == {"second": "refused"}

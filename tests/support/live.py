@@ -77,6 +77,16 @@ class Live:
                                                        Identity.address == address)).first()
 
 
+def settled(db) -> bool:
+    """Every inbound message processed and every reply sent (none queued or sending)."""
+    with Session(db) as session:
+        waiting = session.exec(select(OutboundMessage.id).where(
+            OutboundMessage.status.in_(("queued", "sending")))).first()
+        unread = session.exec(select(InboundMessage.id).where(
+            InboundMessage.status == "received")).first()
+    return waiting is None and unread is None
+
+
 def make_live(settings, db, telegram: FakeTelegram, twilio: FakeTwilio, **extra) -> Live:
     """Builds the app (lifespan entered: Telegram's getMe done) over the fakes."""
     services = build(live_settings(settings, telegram, twilio, **extra), db=db)

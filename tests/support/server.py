@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+
+from tests.support.waiting import wait_for
 
 
 def free_port() -> int:
@@ -26,11 +27,8 @@ def serving(app, *, port: int | None = None, timeout: float = 20) -> Iterator[st
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        assert thread.is_alive(), "uvicorn stopped while starting"
-        assert time.monotonic() < deadline, f"uvicorn did not start within {timeout} s"
-        time.sleep(0.05)
+    wait_for(lambda: server.started or not thread.is_alive(), "uvicorn to start", timeout)
+    assert thread.is_alive(), "uvicorn stopped while starting"
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -1,7 +1,8 @@
 """Waiting in tests for a condition, never for a fixed time: a fixed sleep is too short
 on a loaded machine and too long everywhere else. The condition is polled until it
 returns something true, which is returned; past the deadline the test fails, naming
-what it waited for."""
+what it waited for. `never` is for the rare check that something does not happen where
+nothing marks the moment it would have: the condition must stay false for a while."""
 
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ def wait_for(condition: Callable[[], T], what: str, timeout: float = DEADLINE) -
         assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
         time.sleep(POLL)
     return found
+
+
+def never(condition: Callable[[], object], what: str, during: float) -> None:
+    """Fails as soon as the condition holds within `during` seconds."""
+    deadline = time.monotonic() + during
+    while time.monotonic() < deadline:
+        assert not condition(), what
+        time.sleep(POLL)
+    assert not condition(), what
 
 
 async def wait_for_async(condition: Callable[[], T | Awaitable[T]], what: str,

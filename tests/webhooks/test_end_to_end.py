@@ -3,16 +3,15 @@ fake provider, with the server's own in-process dispatcher delivering."""
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
 from peerlearn.app import create_app
 from peerlearn.wiring import build
 from tests.support.fake_twilio import sign
-from tests.support.live import PUBLIC, SECRET, live_settings
+from tests.support.live import PUBLIC, SECRET, live_settings, settled
 from tests.support.server import serving
+from tests.support.waiting import wait_for
 from tests.webhooks.channels.test_telegram import command, message
 from tests.webhooks.channels.test_twilio import sms
 
@@ -29,25 +28,12 @@ def server(settings, db, fake_telegram, fake_twilio):
     clear(db)
 
 
-def wait_for(fake, count: int, timeout: float = 15) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while len(fake.sent()) < count:
-        assert time.monotonic() < deadline, f"only {len(fake.sent())} of {count} sent"
-        time.sleep(0.05)
-    return fake.sent()
+def sent_by(fake, count: int) -> list[dict]:
+    """The fake's sends, once there are at least `count`."""
+    return wait_for(lambda: len(fake.sent()) >= count and fake.sent(), f"{count} sends")
 
 
-def settle(fake, quiet: float = 0.6, timeout: float = 15) -> None:
-    """Waits until the fake has received nothing new for `quiet` seconds."""
-    deadline, seen, since = time.monotonic() + timeout, -1, time.monotonic()
-    while time.monotonic() - since < quiet:
-        assert time.monotonic() < deadline, "the dispatcher never went quiet"
-        if len(fake.sent()) != seen:
-            seen, since = len(fake.sent()), time.monotonic()
-        time.sleep(0.05)
-
-
-def test_an_sms_member_is_onboarded_and_gets_a_story_in_khmer(server, fake_twilio):
+def test_an_sms_member_is_onboarded_and_gets_a_story_in_khmer(server, db, fake_twilio):
     sent = 0
     for text in ["hi", "2", "1", "1", "1", "1", "1", "1", "MORE"]:
         form = sms(text)
@@ -55,8 +41,8 @@ def test_an_sms_member_is_onboarded_and_gets_a_story_in_khmer(server, fake_twili
             "X-Twilio-Signature": sign(PUBLIC + "/webhooks/twilio/sms", form,
                                        fake_twilio.auth_token)})
         assert response.status_code == 200
-        sent = len(wait_for(fake_twilio, sent + 1))
-    settle(fake_twilio)
+        sent = len(sent_by(fake_twilio, sent + 1))
+    wait_for(lambda: settled(db), "every reply sent")
     bodies = [call["Body"] for call in fake_twilio.sent()]
     story, more = bodies[-2], bodies[-1]
     assert any("\u1780" <= ch <= "\u17ff" for ch in story) and more != story
@@ -68,10 +54,7 @@ def test_a_telegram_member_is_onboarded_and_gets_a_story(server, fake_telegram):
     sent = 0
     for update in [command("/start"), *(message(text="1") for _ in range(8))]:
         assert server.post("/webhooks/telegram", json=update, headers=headers).status_code == 200
-        sent = len(wait_for(fake_telegram, sent + 1))
-    deadline = time.monotonic() + 15
-    while not any(c["text"].startswith("<b>") for c in fake_telegram.sent()):
-        assert time.monotonic() < deadline, [c["text"] for c in fake_telegram.sent()]
-        time.sleep(0.05)
-    story = next(c for c in fake_telegram.sent() if c["text"].startswith("<b>"))
+        sent = len(sent_by(fake_telegram, sent + 1))
+    story = wait_for(lambda: next((c for c in fake_telegram.sent()
+                                   if c["text"].startswith("<b>")), None), "the story")
     assert story["parse_mode"] == "HTML" and story["reply_markup"]["inline_keyboard"]

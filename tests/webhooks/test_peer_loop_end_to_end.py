@@ -7,20 +7,20 @@ store. Once with the asker on SMS, once on Telegram."""
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from content.models import InboundMessage, Member, OutboundMessage
+from content.models import Member
 from peerlearn.app import create_app
 from peerlearn.wiring import build
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_twilio import FakeTwilio, sign
-from tests.support.live import PUBLIC, SECRET, live_settings
+from tests.support.live import PUBLIC, SECRET, live_settings, settled
 from tests.support.server import serving
+from tests.support.waiting import wait_for
 from tests.web.moderation.test_questions import remove_promoted
 from tests.webhooks.channels.test_telegram import message
 from tests.webhooks.channels.test_twilio import sms
@@ -76,19 +76,9 @@ class Loop:
             return [c["Body"] for c in self.twilio.sent() if c["To"] == address]
         return [c["text"] for c in self.telegram.sent() if c["chat_id"] == address]
 
-    def delivered(self, timeout: float = 15) -> None:
+    def delivered(self) -> None:
         """Waits until every inbound message is processed and every outbox row sent."""
-        deadline = time.monotonic() + timeout
-        while True:
-            with Session(self.db) as session:
-                waiting = session.exec(select(OutboundMessage.id).where(
-                    OutboundMessage.status.in_(("queued", "sending")))).first()
-                unread = session.exec(select(InboundMessage.id).where(
-                    InboundMessage.status == "received")).first()
-            if waiting is None and unread is None:
-                return
-            assert time.monotonic() < deadline, "the outbox never emptied"
-            time.sleep(0.05)
+        wait_for(lambda: settled(self.db), "the outbox to empty")
 
     def onboard(self, channel: str, address: str, steps: list[str]) -> None:
         for text in steps:

@@ -8,9 +8,8 @@ data in it, looked at (screenshots; `SCREENSHOTS=dir` keeps them, e.g. docs/).
 from __future__ import annotations
 
 import os
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from tests.support.console import PEOPLE
 from tests.support.fake_twilio import sign
 from tests.support.live import PUBLIC, live_settings
 from tests.support.server import serving
+from tests.support.waiting import wait_for
 from tests.web.moderation.test_questions import KHMER_QUESTION
 
 pytestmark = needs_chromium
@@ -63,15 +63,6 @@ def text_by_sms(url: str, body: str, sender: str = PHONE) -> None:
     assert response.status_code == 200, response.text
 
 
-def wait_until(condition: Callable[[], object], what: str) -> object:
-    """Polls the condition until it holds or the deadline passes."""
-    deadline = time.monotonic() + DEADLINE
-    while not (found := condition()):
-        assert time.monotonic() < deadline, f"waited {DEADLINE} s for {what}"
-        time.sleep(0.1)
-    return found
-
-
 def shot(page, tmp_path: Path, name: str) -> None:
     """A full-page screenshot, kept where SCREENSHOTS says (the README's pictures)."""
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
@@ -96,9 +87,9 @@ def test_a_moderator_answers_an_escalated_khmer_question_and_the_asker_gets_the_
         item.get_by_role("button", name="Send the answer to the asker").click()
         page.get_by_text("Your answer went to the asker").wait_for()
         shot(page, tmp_path, "console-answered")
-    sms = wait_until(lambda: [m for m in fake_twilio.sent()
-                              if m["To"] == PHONE and KHMER_ANSWER in m["Body"]],
-                     "the answer's SMS to the asker")
+    sms = wait_for(lambda: [m for m in fake_twilio.sent()
+                            if m["To"] == PHONE and KHMER_ANSWER in m["Body"]],
+                   "the answer's SMS to the asker", DEADLINE)
     assert KHMER_QUESTION in sms[0]["Body"]
 
 
