@@ -7,6 +7,7 @@ time, so a STOP that arrives after queueing still wins.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -18,6 +19,7 @@ from services.delivery.parts import Part
 from services.sms import count, gsm_friendly
 
 SMS_CHANNELS = frozenset({"sms"})
+HTML_CHANNELS = frozenset({"telegram"})  # sent as HTML: the text is escaped, as typed
 
 
 class TooLong(ValueError):
@@ -48,8 +50,11 @@ def broadcast(*, session: Session, text: str, audience: Audience = Audience(),
         query = query.where(Member.country == audience.country)
     queued = 0
     for identity in session.exec(query):
-        part = Part(sms_text, segments=info.segments, encoding=info.encoding) \
-            if identity.channel in SMS_CHANNELS else Part(text)
+        if identity.channel in SMS_CHANNELS:
+            part = Part(sms_text, segments=info.segments, encoding=info.encoding)
+        else:
+            part = Part(html.escape(text, quote=False) if identity.channel in HTML_CHANNELS
+                        else text)
         queue(session=session, identity=identity, parts=[part], priority=PRIORITY_BROADCAST,
               purpose="broadcast")
         queued += 1

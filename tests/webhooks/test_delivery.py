@@ -12,7 +12,7 @@ from content.models import OutboundMessage, utcnow
 from services.broadcast import broadcast
 from services.delivery.dispatcher import Dispatcher
 from services.delivery.ratelimit import Limit, Limiter
-from tests.webhooks.channels.test_telegram import CHAT, message
+from tests.webhooks.channels.test_telegram import CHAT, command, message
 from tests.webhooks.channels.test_twilio import PHONE, sms
 
 
@@ -145,3 +145,16 @@ def test_a_broadcast_queued_before_stop_is_not_sent_after_it(live):
     live.dispatch()
     assert len(live.twilio.sent()) == before
     assert live.outbound()[-1].status == "suppressed"
+
+
+def test_a_broadcast_reaches_a_telegram_member_as_typed(live):
+    for update in [command("/start"), *(message(text="1") for _ in range(8))]:
+        live.post_telegram(update)
+    live.dispatch()
+    with Session(live.services.db) as session:
+        assert broadcast(session=session, text="Q&A on <b>rice</b> today: 5 > 3") == 1
+        session.commit()
+    live.dispatch()
+    assert live.telegram.sent()[-1]["text"] == \
+        "Q&amp;A on &lt;b&gt;rice&lt;/b&gt; today: 5 &gt; 3"
+    assert live.outbound()[-1].status == "sent"
