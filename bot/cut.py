@@ -100,8 +100,9 @@ def _cut(pieces: list[_Piece], limit: int) -> list[str]:
 
 def _end(pieces: list[_Piece], start: int, opened: tuple[_Piece, ...], limit: int) -> int:
     """Where the part that starts at `start` ends: the last line break or space when
-    the part is full enough there, else the last grapheme that fits, never right after
-    an opening tag. Each prefix is counted with the closing tags it would need."""
+    the part is full enough there, else the last grapheme that fits; never right after
+    an opening tag nor right before a closing one. Each prefix is counted with the
+    closing tags it would need."""
     used, stack = sum(p.cost for p in opened), opened
     line = space = (start, 0)  # a break after a line end, after a space; units used
     for i in range(start, len(pieces)):
@@ -111,6 +112,8 @@ def _end(pieces: list[_Piece], start: int, opened: tuple[_Piece, ...], limit: in
             end = next((at for at, full in (line, space) if full >= NEAR * limit), i)
             while end - 1 > start and pieces[end - 1].kind == "open":
                 end -= 1
+            while end < len(pieces) and pieces[end].kind == "close":  # costs nothing more:
+                end += 1  # the part would close it anyway, and the next needs no "<b></b>"
             return end
         used, stack = used + piece.cost, after
         if piece.kind == "text" and "\n" in piece.text:
