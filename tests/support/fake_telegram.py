@@ -176,7 +176,7 @@ class FakeTelegram(FakeServer):
             return _error(400, "Bad Request: message text is empty")
         if utf16_length(shown) > MAX_TEXT:
             return _error(400, "Bad Request: message is too long")
-        extra: dict[str, Any] = {"text": shown}
+        extra: dict[str, Any] = {"text": text}
         if "reply_markup" in call.form:
             markup = json.loads(call.form["reply_markup"])
             if "inline_keyboard" in markup:
