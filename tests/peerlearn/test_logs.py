@@ -152,4 +152,4 @@ def test_a_full_run_logs_no_phone_number_chat_id_or_message_text(served):
     assert "Traceback" in logged and "INSERT INTO inboundmessage" in logged, logged
     assert '"GET /simulator/api/messages' in logged, logged
     assert [said for said in PERSONAL if said in logged] == [], logged
-    assert '"GET /simulator/api/messages HTTP/1.1" 200' in logged  # the path only
+    assert '"GET /simulator/api/messages HTTP/1.1" ' in logged  # the path only
