@@ -75,6 +75,8 @@ def worker(share: float = typer.Option(
 def broadcast_(text: str = typer.Argument(..., help="The message"),
                lang: str = typer.Option(None, help="Only members reading this language"),
                country: str = typer.Option(None, help="Only members in this country (KH)"),
+               sandbox: bool = typer.Option(False, help="To the simulator's members "
+                                            "instead of the real ones"),
                ) -> None:
     """Queues one message to every member who agreed to stories (broadcast priority)."""
     from content.db import make_engine, session_scope
@@ -86,7 +88,8 @@ def broadcast_(text: str = typer.Argument(..., help="The message"),
     try:
         with session_scope(engine) as session:
             queued = broadcast(session=session, text=text,
-                               audience=Audience(lang, country and country.upper()),
+                               audience=Audience(lang, country and country.upper(),
+                                                 sandbox),
                                sms_budget=settings.sms_segment_budget)
     except TooLong as exc:
         typer.echo(f"Not sent: {exc}. Shorten it.", err=True)
