@@ -51,7 +51,10 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     settle_heap()
     port = port or settings.port
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    typer.echo(f"peerlearn: the simulator at {base}/simulator, the console at {base}/admin")
+    simulator = {"open": f"the simulator at {base}/simulator, ",
+                 "login": f"the simulator (console login) at {base}/simulator, ",
+                 "off": ""}[settings.simulator_access()]
+    typer.echo(f"peerlearn: {simulator}the console at {base}/admin")
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 
