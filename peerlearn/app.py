@@ -17,6 +17,7 @@ from peerlearn.wiring import Services, build
 from peerlearn.worker import make_scheduler
 from services.accounts import ensure_admin
 from web import api, console, docs, moderation, simulator
+from web.cross_site import JsonOnly
 from webhooks import health, routes
 
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(moderation.make_router(services))
     app.include_router(docs.make_router())
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
+    app.add_middleware(JsonOnly)
     return app
 
 
