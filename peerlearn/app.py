@@ -18,6 +18,7 @@ from peerlearn.worker import make_scheduler
 from services.accounts import ensure_admin
 from web import api, console, docs, moderation, simulator
 from web.cross_site import JsonOnly
+from web.headers import SecurityHeaders
 from webhooks import health, routes
 
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(docs.make_router())
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
     app.add_middleware(JsonOnly)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
