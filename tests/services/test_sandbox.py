@@ -17,8 +17,16 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.inbox import InboundItem
-from content.models import Introduction, Member, OutboundMessage, Question, utcnow
-from services import members, queue_facts, sandbox
+from content.models import (
+    Introduction,
+    Member,
+    OutboundMessage,
+    Practice,
+    Question,
+    Reading,
+    utcnow,
+)
+from services import curation, members, queue_facts, replication, sandbox
 from services.broadcast import Audience, broadcast
 from services.matching import StaleProposal, create_introduction, propose
 from services.questions import NotFound
@@ -165,3 +173,25 @@ def test_a_broadcast_goes_to_real_members_unless_asked_for_the_sandbox(services,
         rows = session.exec(select(OutboundMessage.member_id, OutboundMessage.provider)).all()
     assert (real, simulated) == (2, 6)
     assert sorted(world_of(people, m) for m, p in rows if p == "telegram") == ["real"] * 2
+
+
+def test_what_simulated_members_try_or_read_counts_for_their_sandbox_only(services, people):
+    """"Tried by N enterprises" under a story, a contributor's reach and the moderators'
+    replication counts: each world sees its own reports and readers only."""
+    with Session(services.db) as session:
+        practice_id = session.exec(select(Practice.id).where(
+            Practice.slug == "sri-cambodia")).one()
+        for world in WORLDS:
+            asker = session.get(Member, people[world, "asker"])
+            replication.report(session=session, member=asker, practice_id=practice_id,
+                               outcome="adopted", now=utcnow())
+            session.add(Reading(member_id=asker.id, practice_id=practice_id, lang="km"))
+        session.commit()
+        tried = {world: replication.reach(session=session, practice_id=practice_id,
+                                          sandbox=box).enterprises
+                 for world, (_, box) in WORLDS.items()}
+        read = {world: curation.readers(session=session, practice_id=practice_id, sandbox=box)
+                for world, (_, box) in WORLDS.items()}
+        counted = replication.counts(session=session, practice_id=practice_id)
+    assert tried == read == {world: 1 for world in WORLDS}
+    assert [c.members for c in counted] == [1]
