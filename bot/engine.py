@@ -7,6 +7,7 @@ writes state, member and outbox rows in the caller's session.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,9 +25,10 @@ from bot.render import Renderer, Rendering
 from bot.replies import Outcome, Reply
 from bot.turn import BY_ONE, PAGES, Policy, Turn
 from content.models import Identity, InboundMessage, OutboundMessage, utcnow
-from services import conversation, members
+from services import conversation, members, sandbox
 from services.delivery import outbox
 
+log = logging.getLogger(__name__)
 MAX_TEXT = 2000  # longer messages are stored whole but read only this far
 MEDIA_FLOWS = frozenset({"share"})  # flows whose steps take photos
 
@@ -68,6 +70,10 @@ class Engine:
         rows = outbox.queue(session=session, identity=identity, parts=rendering.messages,
                             inbound_id=inbound.id, purpose=purpose)
         for notice in outcome.notices:  # other members: never in this member's replies
+            if not sandbox.may_reach(session, member, notice.member_id):
+                log.warning("a notice from member %s to member %s would cross the sandbox; "
+                            "dropped", member.id, notice.member_id)
+                continue
             notify.deliver(session, self.catalog, notice, now=now, ttl=self.ttl,
                            inbound_id=inbound.id)
         return rows

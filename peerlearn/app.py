@@ -17,6 +17,8 @@ from peerlearn.wiring import Services, build
 from peerlearn.worker import make_scheduler
 from services.accounts import ensure_admin
 from web import api, console, docs, moderation, simulator
+from web.cross_site import JsonOnly
+from web.headers import SecurityHeaders
 from webhooks import health, routes
 
 
@@ -49,12 +51,14 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(health.make_router(services))
     app.include_router(routes.make_router(services.inbox, services.adapters,
                                           settings.public_base_url))
-    app.include_router(simulator.make_router(services))
+    the_console = console.install(app, services)
+    app.include_router(simulator.make_router(services, the_console))
     app.include_router(api.make_router(services))
     app.include_router(moderation.make_router(services))
     app.include_router(docs.make_router())
-    console.install(app, services)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
+    app.add_middleware(JsonOnly)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -52,7 +52,10 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     settle_heap()
     port = port or settings.port
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    typer.echo(f"peerlearn: the simulator at {base}/simulator, the console at {base}/admin")
+    simulator = {"open": f"the simulator at {base}/simulator, ",
+                 "login": f"the simulator (console login) at {base}/simulator, ",
+                 "off": ""}[settings.simulator_access()]
+    typer.echo(f"peerlearn: {simulator}the console at {base}/admin")
     uvicorn.run(application, host=host, port=port, log_level="info", log_config=log_config())
 
 
@@ -78,6 +81,8 @@ def worker(share: float = typer.Option(
 def broadcast_(text: str = typer.Argument(..., help="The message"),
                lang: str = typer.Option(None, help="Only members reading this language"),
                country: str = typer.Option(None, help="Only members in this country (KH)"),
+               sandbox: bool = typer.Option(False, help="To the simulator's members "
+                                            "instead of the real ones"),
                ) -> None:
     """Queues one message to every member who agreed to stories (broadcast priority)."""
     from content.db import make_engine, session_scope
@@ -89,7 +94,8 @@ def broadcast_(text: str = typer.Argument(..., help="The message"),
     try:
         with session_scope(engine) as session:
             queued = broadcast(session=session, text=text,
-                               audience=Audience(lang, country and country.upper()),
+                               audience=Audience(lang, country and country.upper(),
+                                                 sandbox),
                                sms_budget=settings.sms_segment_budget)
     except TooLong as exc:
         typer.echo(f"Not sent: {exc}. Shorten it.", err=True)

@@ -7,6 +7,7 @@ calls `create_app`, so tests and tools can pass their own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,11 @@ class Settings(BaseSettings):
     twilio_from: str | None = None
     twilio_messaging_service_sid: str | None = None
     twilio_api_base: str | None = None
+
+    # Who may use the chat simulator (/simulator): "open" to anyone, "login" to console
+    # accounts, "off" to nobody; "auto" is "open" where no real provider is configured
+    # (no Telegram token, no Twilio credentials) and "login" otherwise.
+    simulator: Literal["auto", "open", "login", "off"] = "auto"
 
     redis_url: str | None = None
     admin_email: str | None = None  # the first admin of the console, created or updated
@@ -68,3 +74,10 @@ class Settings(BaseSettings):
     scheduler_every_seconds: float = 30.0  # due jobs and the answering sweep
     scan_every_minutes: float = 10.0  # follow-up and weekly-story scans (whole tables);
     # also how late a story held back by quiet hours may go out after they end
+
+    def simulator_access(self) -> str:
+        """"open", "login" or "off": the `simulator` setting, with "auto" decided."""
+        if self.simulator != "auto":
+            return self.simulator
+        real = self.telegram_bot_token or self.twilio_account_sid or self.twilio_auth_token
+        return "login" if real else "open"

@@ -1,4 +1,8 @@
-"""`peerlearn chat`: the simulator in a terminal, through the same inbox and outbox."""
+"""`peerlearn chat`: the simulator in a terminal, through the same inbox and outbox.
+
+Its members are sandbox members (services/sandbox.py, the sandbox "terminal"): their
+questions and peer requests go to other members of that sandbox only, never to a
+real member."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from bot.inbox import InboundItem
 from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
 from peerlearn.settings import Settings
 from peerlearn.wiring import build
+from services import sandbox
 from services.phones import typed_address
 
 
@@ -37,7 +42,8 @@ def run_chat(settings: Settings, channel: str, sender: str) -> None:
             typer.echo("")
             break
         received = services.inbox.receive(InboundItem(
-            provider="simulator", channel=channel, address=address,
+            provider=sandbox.PROVIDER, channel=channel,
+            address=sandbox.scoped(sandbox.TERMINAL, address),
             provider_key=uuid.uuid4().hex, text=text))
         for reply in received.replies:
             typer.echo(_show(reply))

@@ -51,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.read": READERS,
     "accounts.manage": frozenset({"admin"}),
     "account.own": EVERYONE,  # password, sessions, personal API tokens
+    "simulator.use": EVERYONE,  # the chat simulator, where it needs a login (a sandbox)
 }
 
 

@@ -1,8 +1,10 @@
 """Broadcasts: one text to many members, at broadcast priority, through the outbox.
 
-Only members who finished onboarding and agreed to receive stories are included, and
-only identities that have not opted out; the dispatcher checks opt-out again at send
-time, so a STOP that arrives after queueing still wins.
+Only members who finished onboarding and agreed to receive stories are included, only
+real members or, when asked, only the simulator's (services/sandbox.py: a broadcast's
+count and cost are the real members'), and only identities that have not opted out;
+the dispatcher checks opt-out again at send time, so a STOP that arrives after queueing
+still wins.
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ class TooLong(ValueError):
 
 @dataclass(frozen=True)
 class Audience:
-    """Who gets the broadcast: everyone, or one language and/or country."""
+    """Who gets the broadcast: everyone, or one language and/or country; real members,
+    or the simulator's members (to try a broadcast out)."""
 
     language: str | None = None
     country: str | None = None
+    sandbox: bool = False
 
 
 def broadcast(*, session: Session, text: str, audience: Audience = Audience(),
@@ -43,7 +47,8 @@ def broadcast(*, session: Session, text: str, audience: Audience = Audience(),
         raise TooLong(f"{info.segments} SMS segments ({info.encoding}); "
                       f"the budget is {sms_budget}")
     query = select(Identity).join(Member, Member.id == Identity.member_id).where(
-        Member.onboarded_at.is_not(None), Member.consent_stories, Identity.opted_out.is_(False))
+        Member.onboarded_at.is_not(None), Member.consent_stories, Identity.opted_out.is_(False),
+        Member.sandbox.is_not(None) if audience.sandbox else Member.sandbox.is_(None))
     if audience.language:
         query = query.where(Member.language == audience.language)
     if audience.country:

@@ -13,6 +13,7 @@ from content.models import Practice, PracticeTranslation, Reading
 from services.access import Principal
 from services.audit import record
 from services.documentation import next_question, touch
+from services.sandbox import same_sandbox
 from services.search import reindex
 from services.sms import split_to_budget
 
@@ -65,9 +66,12 @@ def drafts(*, session: Session) -> list[tuple[Practice, list[PracticeTranslation
             for p in found]
 
 
-def readers(*, session: Session, practice_id: int, exclude: int | None = None) -> int:
-    """Distinct members who read at least the start of the practice."""
-    query = select(Reading.member_id).where(Reading.practice_id == practice_id)
+def readers(*, session: Session, practice_id: int, sandbox: str | None,
+            exclude: int | None = None) -> int:
+    """Distinct members who read at least the start of the practice, on the side of
+    `sandbox` (None: real members; services/sandbox.py)."""
+    query = select(Reading.member_id).where(Reading.practice_id == practice_id,
+                                            same_sandbox(Reading.member_id, sandbox))
     if exclude is not None:
         query = query.where(Reading.member_id != exclude)
     return len(set(session.exec(query)))

@@ -6,6 +6,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
 from content.models import Identity, Member, utcnow
+from services import sandbox
 from services.phones import country_of
 
 PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
@@ -13,7 +14,8 @@ PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
 
 def identify(*, session: Session, provider: str, channel: str,
              address: str) -> tuple[Member, Identity]:
-    """The member behind a channel address, created on first contact."""
+    """The member behind a channel address, created on first contact (a sandbox member
+    for a simulator address in a sandbox: services/sandbox.py)."""
     # Identity and member in one joined query (the hot path of every inbound message).
     found = session.execute(select(Identity, Member).join(
         Member, Member.id == Identity.member_id).where(
@@ -21,8 +23,9 @@ def identify(*, session: Session, provider: str, channel: str,
         Identity.address == address)).first()
     if found is not None:
         return found[1], found[0]
-    country = country_of(address) if channel in PHONE_CHANNELS else None
-    member = Member(country=country)
+    phone = sandbox.typed(provider, address)
+    country = country_of(phone) if channel in PHONE_CHANNELS else None
+    member = Member(country=country, sandbox=sandbox.sandbox_of(provider, address))
     session.add(member)
     session.flush()
     identity = Identity(member_id=member.id, provider=provider, channel=channel,

@@ -22,6 +22,7 @@ from content.models import Answer, ConsoleAccount, Member, MemberOffer, Question
 from services.localtime import reachable, zone
 from services.routing.candidates import ANSWERER_ROLES
 from services.routing.console import RESOURCE_ROLE
+from services.sandbox import same_sandbox
 from services.scheduling.clock import quiet_over
 
 O = MemberOffer.__table__.c  # noqa: E741
@@ -82,30 +83,33 @@ def account_names(*, session: Session, ids: Iterable[int | None]) -> dict[int, s
                                 .where(ConsoleAccount.id.in_(wanted))).all())
 
 
-def resource_people(*, session: Session, langs: Iterable[str], topics: Iterable[str] = (),
-                    limit: int = PEOPLE_LIMIT) -> list[Person]:
-    """Experts who may be asked and read a language, those offering the topics first."""
+def resource_people(*, session: Session, langs: Iterable[str], sandbox: str | None,
+                    topics: Iterable[str] = (), limit: int = PEOPLE_LIMIT) -> list[Person]:
+    """Experts who may be asked and read a language, those offering the topics first;
+    on the asker's side of the sandbox (`sandbox`: the asker's, None for a real one)."""
     # By name, at most `limit`; found through member_offer (an expert offering no topic
     # is not listed); where thousands fit, the first few hundred enrolled are considered.
     langs, topics = sorted(set(langs)), [t for t in topics if t in TOPICS]
     if not langs:
         return []
-    first = _experts(session, langs, topics, limit) if topics else []
-    rest = _experts(session, langs, TOPICS, limit + len(first))
+    first = _experts(session, langs, topics, sandbox, limit) if topics else []
+    rest = _experts(session, langs, TOPICS, sandbox, limit + len(first))
     chosen = {m.id: m for m in [*first, *rest]}
     return [Person(m.id, m.name or f"#{m.id}", m.country,
                    tuple(dict.fromkeys([m.language, *(m.languages or [])])),
                    tuple(m.topics_offered or [])) for m in list(chosen.values())[:limit]]
 
 
-def _experts(session: Session, langs: list[str], topics, limit: int) -> list[Member]:
+def _experts(session: Session, langs: list[str], topics, sandbox: str | None,
+             limit: int) -> list[Member]:
     # Driven from member_offer's key (topic, lang): only the rows of these topics and
     # languages are read, never the member table as a whole. ("+ 0": else SQLite makes
     # the ids distinct by walking the whole table in member_id order, as in
     # services/routing/candidates.py.)
     offering = (select((O.member_id + 0).label("member_id"))
                 .where(O.topic.in_(list(topics)), O.lang.in_(langs),
-                       O.role == RESOURCE_ROLE, O.onboarded.is_(True))
+                       O.role == RESOURCE_ROLE, O.onboarded.is_(True),
+                       same_sandbox(O.member_id, sandbox))
                 .distinct().order_by("member_id").limit(limit * 4).subquery())
     return list(session.exec(select(Member).join(offering, offering.c.member_id == Member.id)
                              .where(Member.blocked_at.is_(None), Member.erased_at.is_(None))
@@ -132,10 +136,13 @@ def quiet_ends(*, session: Session, questions: Iterable[Question],
             select(QuestionRoute.question_id, QuestionRoute.member_id)
             .where(QuestionRoute.question_id.in_([q.id for q in questions]))).all():
         asked.setdefault(question_id, set()).add(member_id)
+    sandboxes = dict(session.execute(select(Member.id, Member.sandbox).where(
+        Member.id.in_({q.member_id for q in questions}))).all())
     clocks: dict[tuple, list] = {}
     ends: dict[int, datetime | None] = {}
     for question in questions:
-        key = (question.lang, tuple(sorted(t for t in question.topics or [] if t in TOPICS)))
+        key = (question.lang, tuple(sorted(t for t in question.topics or [] if t in TOPICS)),
+               sandboxes.get(question.member_id))
         if key not in clocks:
             clocks[key] = _clocks(session, *key)
         skip = asked.get(question.id, set()) | {question.member_id}
@@ -143,15 +150,17 @@ def quiet_ends(*, session: Session, questions: Iterable[Question],
     return ends
 
 
-def _clocks(session: Session, lang: str, topics: tuple[str, ...]) -> list:
+def _clocks(session: Session, lang: str, topics: tuple[str, ...],
+            sandbox: str | None) -> list:
     """(member, timezone, quiet start, quiet end) of people offering the topics in the
-    language or English."""
+    language or English, on the asker's side of the sandbox."""
     if not topics:
         return []
     return list(session.execute(
         select(O.member_id, O.timezone, O.quiet_start, O.quiet_end)
         .where(O.topic.in_(topics), O.lang.in_(sorted({lang, "en"})),
-               O.onboarded.is_(True), O.role.in_(ANSWERER_ROLES))
+               O.onboarded.is_(True), O.role.in_(ANSWERER_ROLES),
+               same_sandbox(O.member_id, sandbox))
         .distinct().limit(CLOCKS_LIMIT)).all())
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from content.models import Identity, InboundMessage, Introduction
+from services import sandbox
 from services.phones import to_e164
 from services.scheduling import schedule
 
@@ -145,9 +146,10 @@ def share_contact(*, session: Session, introduction: Introduction, member_id: in
 def contact_of(*, session: Session, member_id: int) -> Contact:
     """The member's phone number (an SMS identity, or the contact they shared on
     Telegram) and Telegram username (from their latest Telegram messages)."""
-    phone = session.exec(select(Identity.address).where(
+    found = session.exec(select(Identity.provider, Identity.address).where(
         Identity.member_id == member_id, Identity.channel.in_(PHONE_CHANNELS))
         .order_by(Identity.id.desc())).first()
+    phone = sandbox.typed(*found) if found else None  # a simulated number as typed
     username = None
     payloads = session.exec(select(InboundMessage.payload).where(
         InboundMessage.member_id == member_id, InboundMessage.channel == "telegram")

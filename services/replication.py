@@ -25,6 +25,7 @@ from sqlalchemy import distinct, func
 from sqlmodel import Session, select
 
 from content.models import Member, Practice, Question, Reading, ReplicationReport
+from services.sandbox import same_sandbox
 
 TRIED = ("adopted", "adapted", "abandoned")  # the member actually tried the practice
 OUTCOMES = (*TRIED, "interested", "declined")  # in the order of the numbered answers
@@ -88,24 +89,28 @@ def has_reported(*, session: Session, member_id: int, practice_id: int) -> bool:
         ReplicationReport.practice_id == practice_id).limit(1)).first() is not None
 
 
-def reach(*, session: Session, practice_id: int) -> Reach:
-    """Enterprises that tried the practice and their countries, in one query."""
+def reach(*, session: Session, practice_id: int, sandbox: str | None) -> Reach:
+    """Enterprises that tried the practice and their countries, in one query; as a member
+    of `sandbox` (None: a real member) may hear of them (services/sandbox.py)."""
     # One small aggregate over the report index on practice_id; it runs on a first
     # snippet only, so it needs no cache that would then have to be kept fresh.
     row = session.execute(select(
         func.count(distinct(ReplicationReport.member_id)),
         func.count(distinct(ReplicationReport.country))).where(
         ReplicationReport.practice_id == practice_id,
-        ReplicationReport.outcome.in_(TRIED))).one()
+        ReplicationReport.outcome.in_(TRIED),
+        same_sandbox(ReplicationReport.member_id, sandbox))).one()
     return Reach(row[0] or 0, row[1] or 0)
 
 
 def counts(*, session: Session, practice_id: int | None = None) -> list[Count]:
-    """Reports per practice, country and outcome (all practices unless one is named)."""
+    """Real members' reports per practice, country and outcome (all practices unless one
+    is named): the simulator's members do not count."""
     query = select(ReplicationReport.practice_id, ReplicationReport.country,
                    ReplicationReport.outcome, func.count(ReplicationReport.id),
                    func.count(distinct(ReplicationReport.member_id))).group_by(
-        ReplicationReport.practice_id, ReplicationReport.country, ReplicationReport.outcome)
+        ReplicationReport.practice_id, ReplicationReport.country, ReplicationReport.outcome
+    ).where(same_sandbox(ReplicationReport.member_id, None))
     if practice_id is not None:
         query = query.where(ReplicationReport.practice_id == practice_id)
     rows = session.execute(query).all()

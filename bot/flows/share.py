@@ -165,7 +165,8 @@ def reach(session: Session, job: Job, now: datetime) -> list[Notice]:
     member = session.get(Member, practice.contributor_id)
     if member is None:
         return []
-    n = curation.readers(session=session, practice_id=practice.id, exclude=member.id)
+    n = curation.readers(session=session, practice_id=practice.id, sandbox=member.sandbox,
+                         exclude=member.id)
     title = _title(session, practice, member) or practice.slug
     key = "share.reach" if n else "share.reach_none"
     return [Notice(member.id, (Reply(key, {"title": title, "n": n}, fit="title"),),

@@ -89,7 +89,8 @@ def snippet_replies(story: StoryPiece, tried: Reply | None = None) -> list[Reply
 
 def tried_line(turn: Turn, practice_id: int) -> Reply | None:
     """"Tried by N enterprises in M countries", or None when nobody has reported it."""
-    reach = replication.reach(session=turn.session, practice_id=practice_id)
+    reach = replication.reach(session=turn.session, practice_id=practice_id,
+                              sandbox=turn.member.sandbox)
     if reach.enterprises == 0:
         return None
     if reach.enterprises == 1:

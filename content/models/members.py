@@ -60,6 +60,9 @@ class Member(SQLModel, table=True):
     blocked_at: datetime | None = Field(default=None, index=True)
     blocked_reason: str | None = Field(default=None, max_length=500)
     erased_at: datetime | None = None  # personal data removed; the row keeps the counts
+    # A member the chat simulator made: the id of its sandbox (services/sandbox.py),
+    # which nobody outside it reaches or hears from; None for a real member.
+    sandbox: str | None = Field(default=None, max_length=32, index=True)
     created_at: datetime = created_field()
 
 

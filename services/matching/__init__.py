@@ -117,10 +117,13 @@ def create_introduction(*, session: Session, proposal: Proposal, member_id: int,
     now, peer = _utc(now), proposal.member_id
     # lock the peer's row (PostgreSQL; SQLite writes are serialised anyway) so that
     # concurrent proposals count each other's introductions
-    locked = session.exec(select(Member.blocked_at).where(Member.id == peer)
+    locked = session.exec(select(Member.blocked_at, Member.sandbox).where(Member.id == peer)
                           .with_for_update()).first()
     if locked is not None and locked[0] is not None:
         raise StaleProposal(f"member {peer} was blocked by a moderator")
+    learner = session.get(Member, member_id)
+    if locked is not None and learner is not None and locked[1] != learner.sandbox:
+        raise StaleProposal(f"members {member_id} and {peer} are on two sides of a sandbox")
     met = session.exec(select(Introduction.id).where(or_(
         (Introduction.member_a == member_id) & (Introduction.member_b == peer),
         (Introduction.member_a == peer) & (Introduction.member_b == member_id)))).first()

@@ -2,7 +2,8 @@
 
 Every hard rule is a WHERE clause, so nothing that breaks one ever reaches Python:
 onboarded, matching consent, not the member, not a moderator, not blocked by a
-moderator, offers the topic, shares a language, no earlier Introduction between the two
+moderator, on the member's side of the sandbox (services/sandbox.py), offers the
+topic, shares a language, no earlier Introduction between the two
 (either direction, any status), and
 fewer than `cap` Introductions received in the last seven days (one uncorrelated
 subquery, not a count per candidate). The survivors are
@@ -46,6 +47,7 @@ from sqlmodel import Session
 
 from content.models import Introduction, Member, MemberOffer
 from services.members import blocked_ids
+from services.sandbox import same_sandbox
 
 CLMV = frozenset({"KH", "LA", "MM", "VN"})
 RESOURCE = frozenset({"MY", "PH", "ID"})
@@ -115,7 +117,8 @@ def candidate_query(*, member: Member, topic: str, now: datetime, cap: int | Non
               .where(O.topic == topic, O.lang.in_(languages_of(member)),
                      O.consent_matching.is_(True), O.onboarded.is_(True),
                      O.role != "moderator", O.member_id != member.id,
-                     O.member_id.not_in(paired), O.member_id.not_in(blocked_ids())))
+                     O.member_id.not_in(paired), O.member_id.not_in(blocked_ids()),
+                     same_sandbox(O.member_id, member.sandbox)))
     if cap is not None:
         people = people.where(O.member_id.not_in(capped(now - WEEK, cap)))
     found = people.distinct().subquery()

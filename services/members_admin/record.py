@@ -30,6 +30,7 @@ from content.models import (
     ReplicationReport,
     VisitInterest,
 )
+from services import sandbox
 from services.access import Principal
 from services.audit import record as audit
 from services.members_admin import mask, numbers_hidden, shown, text_lang, visible_member
@@ -83,8 +84,9 @@ def member_record(*, session: Session, principal: Principal, member_id: int) -> 
     member = visible_member(session=session, principal=principal, member_id=member_id)
     org = session.get(Organisation, member.organisation_id) if member.organisation_id \
         else None
-    identities = [Reach(i.channel, i.provider, mask(channel=i.channel, address=i.address,
-                                                    principal=principal),
+    identities = [Reach(i.channel, i.provider,
+                        mask(channel=i.channel, address=sandbox.typed(i.provider, i.address),
+                             principal=principal),
                         i.opted_out, i.created_at)
                   for i in session.exec(select(Identity).where(
                       Identity.member_id == member.id).order_by(Identity.id))]

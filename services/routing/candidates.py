@@ -1,6 +1,7 @@
 """Who can answer a question: onboarded experts and peers offering one of its topics,
 reading a language, not the asker, not blocked by a moderator (an answer reaches the
-asker; services/members_admin/actions.py), reachable now, least loaded first.
+asker; services/members_admin/actions.py), on the asker's side of the sandbox
+(services/sandbox.py), reachable now, least loaded first.
 
 All of it is one SQL query with a LIMIT over member_offer (content/models/offers.py: one
 row per topic offered × language read, keyed by (topic, lang, member_id)), so only the
@@ -30,6 +31,7 @@ from sqlmodel import Session, select
 from content.models import MemberOffer, QuestionRoute
 from services.localtime import local_hours, quarter, reachable
 from services.members import blocked_ids
+from services.sandbox import same_sandbox
 
 ANSWERER_ROLES = ("expert", "member")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -48,14 +50,16 @@ class Candidate:
     quiet_end: int
 
 
-def pick(session: Session, *, question_id: int, asker_id: int, topics: list[str],
-         lang: str, now: datetime, needed: int) -> tuple[list[Candidate], bool]:
+def pick(session: Session, *, question_id: int, asker_id: int, sandbox: str | None,
+         topics: list[str], lang: str, now: datetime,
+         needed: int) -> tuple[list[Candidate], bool]:
     """Up to `needed` reachable candidates, and whether any candidate exists at all
-    (reachable or not: a False means nobody offers the topics in that language)."""
+    (reachable or not: a False means nobody offers the topics in that language).
+    `sandbox` is the asker's (None for a real member)."""
     topics = [t for t in topics if SLUG.fullmatch(t)]
     if needed < 1 or not topics or not SLUG.fullmatch(lang):
         return [], False
-    offers = _offers(question_id, asker_id, topics, lang)
+    offers = _offers(question_id, asker_id, sandbox, topics, lang)
     hours = zone_hours(now, session.get_bind().dialect.name)
     people = offers.where(awake(hours)).distinct().subquery()
     waiting = (select(QuestionRoute.member_id, func.count().label("waiting"))
@@ -74,7 +78,8 @@ def pick(session: Session, *, question_id: int, asker_id: int, topics: list[str]
     return [], session.exec(offers.limit(1)).first() is not None
 
 
-def _offers(question_id: int, asker_id: int, topics: list[str], lang: str):
+def _offers(question_id: int, asker_id: int, sandbox: str | None, topics: list[str],
+            lang: str):
     """Rows of member_offer for people who may get the question (one per topic)."""
     already = select(QuestionRoute.member_id).where(QuestionRoute.question_id == question_id)
     # "+ 0": with statistics (ANALYZE), SQLite otherwise chose to make the rows distinct
@@ -83,7 +88,8 @@ def _offers(question_id: int, asker_id: int, topics: list[str], lang: str):
                    O.quiet_start, O.quiet_end)
             .where(O.topic.in_(topics), O.lang == lang, O.onboarded.is_(True),
                    O.member_id != asker_id, O.role.in_(ANSWERER_ROLES),
-                   O.member_id.not_in(already), O.member_id.not_in(blocked_ids())))
+                   O.member_id.not_in(already), O.member_id.not_in(blocked_ids()),
+                   same_sandbox(O.member_id, sandbox)))
 
 
 def zone_hours(now: datetime, dialect: str):

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from content.models import Answer, Member, Question, QuestionRoute
+from services import sandbox
 from services.questions import Conflict, NotFound
 from services.routing.answers import get_answer
 from services.routing.codes import new_code
@@ -68,7 +69,10 @@ def assign(*, session: Session, question_id: int, member_id: int, now: datetime,
     # It leaves the escalated queue, and escalates again if nobody answers in time.
     question = pending_question(session, question_id)
     person = session.get(Member, member_id)
-    if not is_resource_person(person) or person.id == question.member_id:
+    if not is_resource_person(person) or person.id == question.member_id \
+            or person.sandbox != sandbox.of_member(session, question.member_id):
+        # (a simulated asker's question goes to simulated members only, a real one's
+        # to real members only)
         raise NotFound(f"no resource person {member_id}")
     if not reads(person, question.lang) and not (question.text_en
                                                  and reads(person, BRIDGE_LANG)):

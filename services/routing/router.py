@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from content.models import Practice, Question, QuestionRoute, SearchDoc
+from content.models import Member, Practice, Question, QuestionRoute, SearchDoc
 from content.segment import words
 from services import search
 from services.language import normalize
@@ -135,8 +135,10 @@ def route(*, session: Session, question_id: int, now: datetime,
 
 
 def _pick(session, question, topics, lang, now, needed):
+    asker = session.get(Member, question.member_id)
     return pick(session, question_id=question.id, asker_id=question.member_id,
-                topics=topics, lang=lang, now=now, needed=needed)
+                sandbox=asker.sandbox if asker else None, topics=topics, lang=lang,
+                now=now, needed=needed)
 
 
 def _send(session, question, chosen, now, rng, result) -> None:

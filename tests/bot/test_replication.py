@@ -38,7 +38,7 @@ def test_counts_per_practice_country_and_outcome(services):
             replication.report(session=session, member=member, practice_id=practice_id,
                                outcome=outcome, now=utcnow())
         session.commit()
-        reach = replication.reach(session=session, practice_id=practice_id)
+        reach = replication.reach(session=session, practice_id=practice_id, sandbox=None)
         counts = replication.counts(session=session, practice_id=practice_id)
     assert (reach.enterprises, reach.countries) == (4, 2)  # "not yet", "not for me" are not
     assert [(c.country, c.outcome, c.reports, c.members) for c in counts] == [

@@ -7,12 +7,12 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, SQLModel, select
 
 import content.models  # noqa: F401  (registers every table)
 from content.db import make_engine
-from content.models import SearchDoc
+from content.models import Member, MemberOffer, SearchDoc
 from peerlearn.migrate import alembic_config, upgrade
 from services.search import search, unindexed
 from tests.conftest import load_bundled
@@ -56,4 +56,34 @@ def test_upgrading_rebuilds_the_search_index_a_revision_emptied(tmp_path):
         assert unindexed(session) == []
         found = search(session=session, query="nang suat lua", lang="vi", limit=3)
         assert "sri-cambodia" in [hit.practice for hit in found]  # the new form, unaccented
+    engine.dispose()
+
+
+def test_members_the_simulator_made_before_0011_go_to_a_sandbox(tmp_path):
+    """0011 puts a member with a simulator identity in the sandbox 'legacy'; a real
+    member stays real, and member_offer's triggers still work after it."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0010")
+        for member_id, provider in ((1, "simulator"), (2, "telegram")):
+            connection.execute(text(
+                "INSERT INTO member (id, language, language_chosen, script, zawgyi, role, "
+                "topics_wanted, topics_offered, consent_stories, consent_matching, "
+                "consent_contact, quiet_start, quiet_end, segment_budget, languages, "
+                "story_subscribed, created_at) VALUES (:id, 'km', false, 'native', false, "
+                "'member', '[]', '[]', false, false, false, 21, 7, 2, '[]', false, "
+                "'2025-01-01')"), {"id": member_id})
+            connection.execute(text(
+                "INSERT INTO identity (member_id, provider, channel, address, opted_out, "
+                "created_at) VALUES (:id, :provider, 'sms', '+85512345678', false, "
+                "'2025-01-01')"), {"id": member_id, "provider": provider})
+    upgrade(engine)
+    with Session(engine) as session:
+        assert [(m.id, m.sandbox) for m in session.exec(select(Member).order_by(Member.id))] \
+            == [(1, "legacy"), (2, None)]
+        session.get(Member, 2).topics_offered = ["farming"]
+        session.commit()
+        assert session.exec(select(MemberOffer.member_id)).all() == [2]
     engine.dispose()

@@ -204,7 +204,7 @@ def test_routing_picks_what_the_member_rows_say(session, generated, loads, topic
             session.add_all(QuestionRoute(question_id=earlier.id, member_id=member.id,
                                           code=f"Z{member.id}{n}") for n in range(load))
         session.flush()
-        chosen, exist = pick(session, question_id=asked.id, asker_id=asker.id,
+        chosen, exist = pick(session, question_id=asked.id, asker_id=asker.id, sandbox=None,
                              topics=topics, lang=lang, now=now, needed=needed)
         fit = [m for m in members if m.onboarded_at and m.id != asker.id
                and m.role in ("expert", "member") and lang in [m.language, *m.languages]

@@ -1,7 +1,10 @@
-"""The simulator in a real browser: the project's "done when" walk-through.
+"""The simulator in a real browser: the project's "done when" walk-through, and the
+simulator behind the console's login where a real provider is configured.
 
 The app runs under uvicorn in a background thread (with the outbox dispatcher on);
-Playwright's sync API drives Debian's chromium from the test thread.
+Playwright's sync API drives Debian's chromium from the test thread. A JavaScript
+error, a dialog or a breach of the Content-Security-Policy fails a test
+(tests/support/browser.py).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from collections.abc import Iterator
 import pytest
 
 from peerlearn.app import create_app
-from tests.support.browser import ARGS, CHROMIUM, TIMEOUT_MS, needs_chromium
+from tests.support.browser import chromium_page, needs_chromium
+from tests.support.console import PASSWORD, PEOPLE, make_world
 from tests.support.server import serving
 
 KHMER = re.compile(r"[\u1780-\u17ff]")
@@ -31,20 +35,8 @@ def base_url(settings, services) -> Iterator[str]:
 
 @pytest.fixture
 def page(base_url) -> Iterator:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = browser.new_context(base_url=base_url,
-                                          viewport={"width": 900, "height": 1000})
-            context.set_default_timeout(TIMEOUT_MS)
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            yield page
-            assert errors == [], f"JavaScript errors: {errors}"
-        finally:
-            browser.close()
+    with chromium_page(base_url, width=900, height=1000) as page:
+        yield page
 
 
 READ_OUT = """() => [...document.querySelectorAll('#chat .msg.out')].map(el => ({
@@ -192,12 +184,43 @@ def test_sms_then_telegram_walkthrough(page, tmp_path):
     assert "<b>" not in joined(story) and "&amp;" not in joined(story), story
     assert story[0]["bold"] and story[0]["text"].startswith(story[0]["bold"][0]), story
     assert all(r["meta"].startswith("telegram · ") for r in story)
+    # Only Telegram's tags are kept. (On a page of its own: merely parsing an event
+    # handler makes Chromium report the CSP that would block it, which fails `page`.)
+    probe, seen = page.context.new_page(), []
+    probe.on("dialog", lambda dialog: (seen.append(dialog.message), dialog.dismiss()))
+    probe.goto("/simulator")
     unsafe = "<img src=x onerror=alert(1)><b>bold</b> &amp; <a href='x'>link</a>"
-    shown_html = page.evaluate("""html => { const span = document.createElement('span');
-        telegramHtml(span, html); return span.innerHTML; }""", unsafe)
-    assert shown_html == "<b>bold</b> &amp; link"
+    shown_html = probe.evaluate("""html => { const span = document.createElement('span');
+        telegramHtml(span, html); document.body.appendChild(span); return span.innerHTML; }""",
+                                unsafe)
+    assert shown_html == "<b>bold</b> &amp; link" and seen == []
+    probe.close()
 
     shot = tmp_path / "simulator-telegram.png"
     page.screenshot(path=str(shot), full_page=True)
     for path in (sms_shot, shot):
         assert path.exists() and path.stat().st_size > 10_000, path
+
+
+def test_behind_the_console_login_under_the_csp(settings, services, tmp_path):
+    """With a Telegram token set, /simulator asks for the console's login first; then
+    the simulator and a console page work under the Content-Security-Policy."""
+    make_world(services.db)
+    live = settings.model_copy(update={"telegram_bot_token": "123456:not-a-real-token"})
+    services.settings = live  # the senders stay the simulator's: nothing leaves
+    with serving(create_app(live, services)) as url, \
+            chromium_page(url, width=900, height=1000) as page:
+        page.goto("/simulator")
+        page.wait_for_url("**/admin/login?next=/simulator")
+        page.fill("input[name=email]", PEOPLE["moderator"][0])
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_response(lambda r: "/simulator/api/messages?" in r.url) as loaded:
+            page.click("button[type=submit]")
+        assert loaded.value.ok and page.url.endswith("/simulator")
+        assert "Welcome to peerlearn" in joined(type_message(page, "hi"))
+        page.screenshot(path=str(tmp_path / "simulator-after-login.png"), full_page=True)
+        page.goto("/admin")
+        page.wait_for_selector("nav.side")
+        page.screenshot(path=str(tmp_path / "console-overview.png"), full_page=True)
+    for name in ("simulator-after-login.png", "console-overview.png"):
+        assert (tmp_path / name).stat().st_size > 10_000, name

@@ -4,7 +4,7 @@ One area, one module (STYLE.md): auth.py (login, set-up link, account), home.py 
 queues at a glance), and one module per area of work, each with its templates under
 web/templates/console/<area>/. core.py holds what they share. Every form works without
 JavaScript; htmx (web/static/htmx.min.js) only swaps fragments the same templates
-render. Pages send a Content-Security-Policy without inline scripts (headers.py).
+render. Pages send a Content-Security-Policy without inline scripts (web/headers.py).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from web.console import (
     texts,
 )
 from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound, is_htmx
-from web.console.headers import SecurityHeaders
 
 AREAS = (auth, home, questions, answers, faq, reports, practices, practice_editor,
          practice_versions, sms, drafts, texts, members, member_actions, audit, accounts,
@@ -50,10 +49,10 @@ def make_router(services) -> tuple[APIRouter, Console]:
 
 
 def install(app: FastAPI, services) -> Console:
-    """Adds the console to the app: routes, error pages and security headers."""
+    """Adds the console to the app: routes and error pages (the security headers are
+    the app's: web/headers.py)."""
     router, console = make_router(services)
     app.include_router(router)
-    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _exc: LoginRequired) -> Response:

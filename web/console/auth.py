@@ -18,9 +18,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from content.models import ConsoleAccount, utcnow
 from services import accounts
 from services.accounts import sessions, tokens
-from web.console.core import COOKIE, PREFIX, Console, Current, Forbidden
+from web.console.core import COOKIE, COOKIE_PATH, PREFIX, Console, Current, Forbidden
 
 LOGIN_CSRF = "peerlearn_login"
+SIMULATOR = "/simulator"  # behind this login where SIMULATOR=login (web/simulator_access.py)
 WRONG = "The e-mail or the password is not right."
 
 
@@ -75,7 +76,7 @@ def make_router(console: Console) -> APIRouter:
         with console.db() as session:
             sessions.revoke(session=session, session_id=current.session_id, now=utcnow())
         response = console.redirect(f"{PREFIX}/login", ok="logged_out")
-        response.delete_cookie(COOKIE, path=PREFIX)
+        _forget_session(response)
         return response
 
     @router.get("/setup/{token}", response_class=HTMLResponse)
@@ -183,10 +184,16 @@ def _start(console: Console, session, account: ConsoleAccount) -> str:
 
 def _logged_in(request: Request, token: str, next_url: str) -> RedirectResponse:
     response = RedirectResponse(next_url, status_code=303)
-    response.set_cookie(COOKIE, token, path=PREFIX, httponly=True, samesite="lax",
+    response.set_cookie(COOKIE, token, path=COOKIE_PATH, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https")
     response.delete_cookie(LOGIN_CSRF, path=PREFIX)
     return response
+
+
+def _forget_session(response: Response) -> None:
+    """Deletes the session cookie (and one an older version set under PREFIX only)."""
+    response.delete_cookie(COOKIE, path=PREFIX)
+    response.delete_cookie(COOKIE, path=COOKIE_PATH)
 
 
 def _form(console: Console, request: Request, template: str, context: dict,
@@ -208,7 +215,10 @@ def _check_login_csrf(request: Request, sent: str) -> None:
 
 
 def _safe(next_url: str) -> str:
-    """Where to go after logging in: a console page, never another site."""
+    """Where to go after logging in: a console page or the simulator, never another
+    site."""
+    if next_url == SIMULATOR:
+        return next_url
     if not next_url.startswith(PREFIX) or next_url.startswith("//") or "\\" in next_url:
         return PREFIX
     return next_url

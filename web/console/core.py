@@ -36,6 +36,9 @@ from web.console import i18n
 
 PREFIX = "/admin"
 COOKIE = "peerlearn_console"
+# The session cookie is sent site-wide, not only under PREFIX: the simulator, where it
+# needs a login (web/simulator_access.py), reads the same session.
+COOKIE_PATH = "/"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot import moderated
 from content.models import utcnow
-from services import questions, queue_facts, queues
+from services import questions, queue_facts, queues, sandbox
 from web.console.core import Console, Current, NotFound, is_htmx
 from web.console.queue_pages import (
     LIMIT,
@@ -85,7 +85,8 @@ def make_router(console: Console) -> APIRouter:
                 raise NotFound() from None
             langs = [question.lang, *(["en"] if question.text_en else [])]
             people = queue_facts.for_question(queue_facts.resource_people(
-                session=session, langs=langs, topics=question.topics or []), question)
+                session=session, langs=langs, topics=question.topics or [],
+                sandbox=sandbox.of_member(session, question.member_id)), question)
             values = {"question": question, "people": people, "listing": shown,
                       "back": shown.url("/queues/escalated")}
         template = "_assign_form.html" if is_htmx(request) else "assign.html"

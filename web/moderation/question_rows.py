@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from content.languages import LANGUAGE_CODES
 from content.models import Answer, Member, Question
-from services import queue_facts, queues
+from services import queue_facts, queues, sandbox
 from services.access import Principal
 from services.routing.console import attribution_of
 
@@ -104,6 +104,7 @@ def people(session: Session, question: Question) -> list[dict]:
     """The resource people a moderator may assign the question to."""
     langs = [question.lang] + (["en"] if question.text_en else [])
     found = queue_facts.resource_people(session=session, langs=langs,
+                                        sandbox=sandbox.of_member(session, question.member_id),
                                         topics=question.topics or [])
     return [{"id": p.id, "name": p.name, "country": p.country, "languages": list(p.languages),
              "topics": list(p.topics)} for p in queue_facts.for_question(found, question)]

@@ -18,8 +18,9 @@ CLOSE = "/api/moderation/introductions/999999/close"
 
 
 def basic(email: str, password: str = PASSWORD) -> dict[str, str]:
+    """Basic credentials, with the header a script adds (web/cross_site.py)."""
     value = base64.b64encode(f"{email}:{password}".encode()).decode()
-    return {"Authorization": f"Basic {value}"}
+    return {"Authorization": f"Basic {value}", "X-Requested-With": "peerlearn-tests"}
 
 
 def test_basic_with_an_account_works_and_its_role_applies(world, anonymous):

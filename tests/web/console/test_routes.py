@@ -56,8 +56,10 @@ def test_the_route_answers_as_the_table_says(row: Row, who: str, services, world
     if row.api:
         headers = {} if who == "anonymous" else {
             "Authorization": f"Bearer {world.tokens[who]}"}
-        response = client.request(row.method, path, json=_filled(row.json, params),
-                                  headers=headers)
+        body = _filled(row.json, params)
+        if body is None and row.method != "GET":
+            body = {}  # a change is sent as JSON (web/cross_site.py)
+        response = client.request(row.method, path, json=body, headers=headers)
     elif row.method == "GET":
         response = client.get(path)
     else:

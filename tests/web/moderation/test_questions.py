@@ -33,6 +33,7 @@ def moderated(services):
 def client(moderated) -> Iterator[TestClient]:
     with TestClient(create_app(moderated.settings, moderated)) as client:
         client.auth = AUTH
+        client.headers["X-Requested-With"] = "peerlearn-tests"  # a script (cross_site.py)
         yield client
     remove_promoted(moderated.db)
 

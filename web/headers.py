@@ -1,10 +1,11 @@
-"""Security headers for the console and the API docs (a pure ASGI middleware, so the
-webhooks pay nothing for it).
+"""Security headers on every HTML answer (console, simulator, API docs, error pages),
+and on everything under the console and the docs (a pure ASGI middleware).
 
 The Content-Security-Policy allows scripts, styles and images from this site only: no
 inline scripts or style attributes, no other host (partner offices may be offline or
 behind a firewall, and member text must never run). Pages are not framed, send no
-Referer (a set-up link in the URL stays private) and are not cached.
+Referer (a set-up link in the URL stays private), and the console's are not cached.
+Webhooks and static files never answer HTML: they are passed through untouched.
 """
 
 from __future__ import annotations
@@ -18,30 +19,39 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
 ]
+NAMES = frozenset(name for name, _ in HEADERS)
 NO_STORE = (b"cache-control", b"no-store")
-PROTECTED = ("/admin", "/docs", "/redoc")
+PROTECTED = ("/admin", "/docs", "/redoc")  # whatever they answer
+PASSED = ("/webhooks/", "/static/")
+HTML = b"text/html"
 
 
 class SecurityHeaders:
-    """Adds HEADERS to responses under PROTECTED paths (and no-store to console pages)."""
+    """Adds HEADERS to HTML answers and to answers under PROTECTED (and no-store to the
+    console's)."""
 
     def __init__(self, app) -> None:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not path.startswith(PROTECTED):
+        if not path or path.startswith(PASSED):
             await self.app(scope, receive, send)
             return
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", [])
-                           if h[0].lower() not in {name for name, _ in HEADERS}]
-                headers += HEADERS
-                if path.startswith("/admin"):
-                    headers.append(NO_STORE)
-                message = {**message, "headers": headers}
+                headers = list(message.get("headers", []))
+                if path.startswith(PROTECTED) or _is_html(headers):
+                    headers = [h for h in headers if h[0].lower() not in NAMES] + HEADERS
+                    if path.startswith("/admin"):
+                        headers.append(NO_STORE)
+                    message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(name.lower() == b"content-type" and value.lower().startswith(HTML)
+               for name, value in headers)
