@@ -21,6 +21,7 @@ from services.accounts import manage, sessions, tokens
 from services.accounts.accounts import SETUP_TTL
 from services.organisations import listed as organisations_listed
 from web.console.core import PREFIX, Console, Current, NotFound
+from web.params import RowId
 
 LIST = "console/accounts/list.html"
 FORM = "console/accounts/form.html"
@@ -76,12 +77,12 @@ def make_router(console: Console) -> APIRouter:
             return _form(console, request, current, None, values, error=str(exc))
 
     @router.get("/accounts/{account_id}", response_class=HTMLResponse)
-    def edit_page(request: Request, account_id: int, current: Current = admin) -> Response:
+    def edit_page(request: Request, account_id: RowId, current: Current = admin) -> Response:
         """One account: its role, organisation, languages and access."""
         return _form(console, request, current, account_id)
 
     @router.post("/accounts/{account_id}", response_class=HTMLResponse)
-    def edit(request: Request, account_id: int, current: Current = admin,
+    def edit(request: Request, account_id: RowId, current: Current = admin,
              name: Annotated[str, Form(max_length=120)] = "", role: Text = "",
              organisation: Text = "", languages: Languages = None) -> Response:
         """Saves role, organisation, languages and name."""
@@ -101,17 +102,17 @@ def make_router(console: Console) -> APIRouter:
         return console.redirect(f"{PREFIX}/accounts/{account_id}", ok="account_saved")
 
     @router.post("/accounts/{account_id}/disable", response_class=HTMLResponse)
-    def disable(request: Request, account_id: int, current: Current = admin) -> Response:
+    def disable(request: Request, account_id: RowId, current: Current = admin) -> Response:
         """Disables the account: its sessions and tokens end at once."""
         return _set_disabled(console, request, current, account_id, True)
 
     @router.post("/accounts/{account_id}/enable", response_class=HTMLResponse)
-    def enable(request: Request, account_id: int, current: Current = admin) -> Response:
+    def enable(request: Request, account_id: RowId, current: Current = admin) -> Response:
         """Enables the account again."""
         return _set_disabled(console, request, current, account_id, False)
 
     @router.post("/accounts/{account_id}/setup-link", response_class=HTMLResponse)
-    def setup_link(request: Request, account_id: int, current: Current = admin) -> Response:
+    def setup_link(request: Request, account_id: RowId, current: Current = admin) -> Response:
         """A new one-time set-up link (a forgotten password); the old link stops."""
         with console.db() as session:
             account = _account(session, account_id)

@@ -18,6 +18,7 @@ from bot import moderated
 from services import queue_facts, queues
 from web.console.core import Console, Current
 from web.console.queue_pages import LIMIT, Listing, context, kept, listing, only_for, perform
+from web.params import RowId
 
 TEXT_MAX = 4000
 
@@ -74,7 +75,7 @@ def make_router(console: Console) -> APIRouter:
                               values)
 
     @router.post("/queues/held/{answer_id}/approve")
-    def approve(request: Request, answer_id: int, current: Current = actor,
+    def approve(request: Request, answer_id: RowId, current: Current = actor,
                 text: Annotated[str, Form(max_length=TEXT_MAX)] = "",
                 shown: Listing = back) -> Response:
         """Approves the answer, with the moderator's edit if the text was changed."""
@@ -86,7 +87,7 @@ def make_router(console: Console) -> APIRouter:
                            s, current.principal, answer_id=answer_id, text=text, now=now))
 
     @router.post("/queues/held/{answer_id}/reject")
-    def reject(request: Request, answer_id: int, current: Current = actor,
+    def reject(request: Request, answer_id: RowId, current: Current = actor,
                reason: Annotated[str, Form(max_length=1000)] = "",
                shown: Listing = back) -> Response:
         """Rejects the answer; its writer is told why."""
@@ -96,7 +97,7 @@ def make_router(console: Console) -> APIRouter:
                            s, current.principal, answer_id=answer_id, reason=reason))
 
     @router.post("/queues/translations/questions/{question_id}")
-    def translate_question(request: Request, question_id: int,
+    def translate_question(request: Request, question_id: RowId,
                            current: Current = translator,
                            text: Annotated[str, Form(max_length=TEXT_MAX)] = "",
                            shown: Listing = back) -> Response:
@@ -109,7 +110,7 @@ def make_router(console: Console) -> APIRouter:
                            text=text))
 
     @router.post("/queues/translations/answers/{answer_id}")
-    def translate_answer(request: Request, answer_id: int, current: Current = translator,
+    def translate_answer(request: Request, answer_id: RowId, current: Current = translator,
                          text: Annotated[str, Form(max_length=TEXT_MAX)] = "",
                          shown: Listing = back) -> Response:
         """The answer in the asker's language; it goes out if approved."""

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from services import audit
 from web.console.core import Console, Current
 from web.console.members import organisation_choices
+from web.params import Offset
 
 PAGE = 50
 
@@ -32,7 +33,7 @@ def make_router(console: Console) -> APIRouter:
                   org: Annotated[str, Query(max_length=80)] = "",
                   since: Annotated[date | None, Query()] = None,
                   until: Annotated[date | None, Query()] = None,
-                  offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> HTMLResponse:
+                  offset: Offset = 0) -> HTMLResponse:
         """Audit rows the account may read."""
         filters = audit.Filters(
             actor=actor or None, action=action or None, target_type=target_type or None,

@@ -19,6 +19,7 @@ from content.models import ConsoleAccount, utcnow
 from services import accounts
 from services.accounts import sessions, tokens
 from web.console.core import COOKIE, COOKIE_PATH, PREFIX, Console, Current, Forbidden
+from web.params import RowId
 
 LOGIN_CSRF = "peerlearn_login"
 SIMULATOR = "/simulator"  # behind this login where SIMULATOR=login (web/simulator_access.py)
@@ -135,7 +136,7 @@ def make_router(console: Console) -> APIRouter:
         return console.redirect(f"{PREFIX}/account", ok="password_changed")
 
     @router.post("/account/sessions/{session_id}/revoke")
-    def revoke_session(session_id: int, current: Current = own) -> RedirectResponse:
+    def revoke_session(session_id: RowId, current: Current = own) -> RedirectResponse:
         """Ends one of the account's sessions (another browser)."""
         with console.db() as session:
             sessions.revoke(session=session, session_id=session_id, now=utcnow(),
@@ -154,7 +155,7 @@ def make_router(console: Console) -> APIRouter:
         return response
 
     @router.post("/account/tokens/{token_id}/revoke")
-    def revoke_token(token_id: int, current: Current = own) -> RedirectResponse:
+    def revoke_token(token_id: RowId, current: Current = own) -> RedirectResponse:
         """Revokes one of the account's API tokens."""
         with console.db() as session:
             tokens.revoke(session=session, account_id=current.principal.account_id,

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from content.models import Member, Organisation, Practice, PracticeTranslation
 from services import documentation, queues
 from web.console.core import Console, Current
+from web.params import Offset
 
 PAGE = 50
 
@@ -39,7 +40,7 @@ def make_router(console: Console) -> APIRouter:
 
     @router.get("/queues/drafts", response_class=HTMLResponse)
     def drafts(request: Request, current: Current = reader, lang: str = "",
-               country: str = "", org: str = "", offset: int = 0) -> HTMLResponse:
+               country: str = "", org: str = "", offset: Offset = 0) -> HTMLResponse:
         """Drafts waiting for a moderator, oldest first."""
         filters = queues.Filters(lang=lang or None, country=country or None,
                                  organisation=org or None)

@@ -18,6 +18,7 @@ from services import questions, queue_facts, queues
 from services.routing.console import attribution_of
 from web.console.core import Console, Current
 from web.console.queue_pages import LIMIT, Listing, context, kept, listing, only_for, perform
+from web.params import RowId
 
 
 def make_router(console: Console) -> APIRouter:
@@ -52,7 +53,7 @@ def make_router(console: Console) -> APIRouter:
         return console.render(request, current, "console/questions/faq.html", values)
 
     @router.post("/queues/faq/{answer_id}/promote")
-    def promote(request: Request, answer_id: int, current: Current = curator,
+    def promote(request: Request, answer_id: RowId, current: Current = curator,
                 attribution: Annotated[str, Form(max_length=16)] = "anonymous",
                 practice: Annotated[str, Form(max_length=80)] = "",
                 shown: Listing = back) -> Response:
@@ -63,7 +64,7 @@ def make_router(console: Console) -> APIRouter:
                            s, current, answer_id, attribution == "named", practice))
 
     @router.post("/queues/faq/{answer_id}/ask")
-    def ask(request: Request, answer_id: int, current: Current = curator,
+    def ask(request: Request, answer_id: RowId, current: Current = curator,
             shown: Listing = back) -> Response:
         """Asks the writer whether the answer may carry their name."""
         return perform(console, request, current, action="answer.ask_attribution",

@@ -21,6 +21,7 @@ from services import moderation
 from services.members_admin import actions, record
 from web.console.core import PREFIX, Console, Current, NotFound, refused_status
 from web.console.members import member_page
+from web.params import RowId
 
 NOTICES = {
     "expert_made": "The member is now a resource person; they were told and asked "
@@ -42,7 +43,7 @@ def make_router(console: Console) -> APIRouter:
     console.notices.update(NOTICES)
 
     @router.post("/members/{member_id}/expert", response_class=HTMLResponse)
-    def expert(request: Request, member_id: int, current: Current = actor,
+    def expert(request: Request, member_id: RowId, current: Current = actor,
                topics: Annotated[list[str] | None, Form(max_length=40)] = None,
                languages: Annotated[list[str] | None, Form(max_length=3)] = None,
                timezone: Annotated[str, Form(max_length=64)] = "",
@@ -59,7 +60,7 @@ def make_router(console: Console) -> APIRouter:
         return _act(console, request, current, member_id, change)
 
     @router.post("/members/{member_id}/unexpert", response_class=HTMLResponse)
-    def unexpert(request: Request, member_id: int, current: Current = actor) -> Response:
+    def unexpert(request: Request, member_id: RowId, current: Current = actor) -> Response:
         """Makes a resource person a member again, and thanks them."""
         def change(session: Session) -> str:
             member_actions.unmake_expert(session, console.services.catalog,
@@ -68,7 +69,7 @@ def make_router(console: Console) -> APIRouter:
         return _act(console, request, current, member_id, change)
 
     @router.post("/members/{member_id}/block", response_class=HTMLResponse)
-    def block(request: Request, member_id: int, current: Current = actor,
+    def block(request: Request, member_id: RowId, current: Current = actor,
               reason: Annotated[str, Form(max_length=actions.REASON_MAX)] = "") -> Response:
         """Blocks the member: no more introductions; they and their peers are told."""
         def change(session: Session) -> str:
@@ -78,7 +79,7 @@ def make_router(console: Console) -> APIRouter:
         return _act(console, request, current, member_id, change)
 
     @router.post("/members/{member_id}/unblock", response_class=HTMLResponse)
-    def unblock(request: Request, member_id: int, current: Current = actor) -> Response:
+    def unblock(request: Request, member_id: RowId, current: Current = actor) -> Response:
         """Lets the member meet peers again."""
         def change(session: Session) -> str:
             member_actions.unblock(session, console.services.catalog, current.principal,
@@ -87,12 +88,12 @@ def make_router(console: Console) -> APIRouter:
         return _act(console, request, current, member_id, change)
 
     @router.get("/members/{member_id}/erase", response_class=HTMLResponse)
-    def erase_page(request: Request, member_id: int, current: Current = eraser) -> Response:
+    def erase_page(request: Request, member_id: RowId, current: Current = eraser) -> Response:
         """What erasing removes and keeps; the member's id is typed to confirm."""
         return _erase_page(console, request, current, member_id)
 
     @router.post("/members/{member_id}/erase", response_class=HTMLResponse)
-    def erase_member(request: Request, member_id: int, current: Current = eraser,
+    def erase_member(request: Request, member_id: RowId, current: Current = eraser,
                      confirm: Annotated[str, Form(max_length=20)] = "") -> Response:
         """Erases the member's personal data; irreversible."""
         try:

@@ -22,6 +22,7 @@ from services import moderation, organisations
 from services.access import Principal
 from services.members_admin import export, numbers_hidden, record, search
 from web.console.core import PREFIX, Console, Current, NotFound
+from web.params import Offset, RowId
 
 BLOCKED = {"yes": True, "no": False}
 ROLE_NAMES = {"member": "member", "expert": "resource person", "moderator": "moderator"}
@@ -46,7 +47,7 @@ def make_router(console: Console) -> APIRouter:
                 role: Annotated[str, Query(max_length=16)] = "",
                 blocked: Annotated[str, Query(max_length=3)] = "",
                 org: Annotated[str, Query(max_length=80)] = "",
-                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> HTMLResponse:
+                offset: Offset = 0) -> HTMLResponse:
         """Search members by name, enterprise or number, country, language, role."""
         values = {"q": q, "country": country.upper(), "lang": lang, "role": role,
                   "blocked": blocked, "org": org}
@@ -64,13 +65,13 @@ def make_router(console: Console) -> APIRouter:
             "params": {k: v for k, v in values.items() if v}})
 
     @router.get("/members/{member_id}", response_class=HTMLResponse)
-    def member(request: Request, member_id: int, current: Current = reader) -> HTMLResponse:
+    def member(request: Request, member_id: RowId, current: Current = reader) -> HTMLResponse:
         """A member's record and what the account may do with them."""
         return member_page(console, request, current, member_id)
 
     @router.get("/members/{member_id}/history", response_class=HTMLResponse)
-    def history(request: Request, member_id: int, current: Current = support,
-                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> HTMLResponse:
+    def history(request: Request, member_id: RowId, current: Current = support,
+                offset: Offset = 0) -> HTMLResponse:
         """The member's messages in and out, for support; every view is audit-logged."""
         with console.db() as session:
             found, messages = _or_404(lambda: record.conversation(
@@ -81,7 +82,7 @@ def make_router(console: Console) -> APIRouter:
         return console.render(request, current, "console/members/history.html", context)
 
     @router.get("/members/{member_id}/export")
-    def export_json(member_id: int, current: Current = actor) -> Response:
+    def export_json(member_id: RowId, current: Current = actor) -> Response:
         """Everything about the member as a JSON file (audit-logged)."""
         with console.db() as session:
             data = _or_404(lambda: export.export(session=session, principal=current.principal,

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from content.models import Organisation
 from services import organisations
 from web.console.core import PREFIX, Console, Current, NotFound
+from web.params import RowId
 
 LIST = "console/organisations/list.html"
 FORM = "console/organisations/form.html"
@@ -61,7 +62,7 @@ def make_router(console: Console) -> APIRouter:
         return console.redirect(f"{PREFIX}/organisations", ok="organisation_added")
 
     @router.get("/organisations/{organisation_id}", response_class=HTMLResponse)
-    def edit_page(request: Request, organisation_id: int,
+    def edit_page(request: Request, organisation_id: RowId,
                   current: Current = admin) -> HTMLResponse:
         """One organisation's form."""
         with console.db() as session:
@@ -71,7 +72,7 @@ def make_router(console: Console) -> APIRouter:
         return _form(console, request, current, organisation_id, values)
 
     @router.post("/organisations/{organisation_id}", response_class=HTMLResponse)
-    def edit(request: Request, organisation_id: int, current: Current = admin,
+    def edit(request: Request, organisation_id: RowId, current: Current = admin,
              slug: Slug = "", name: Name = "", country: Country = "",
              languages: Languages = None) -> Response:
         """Saves the organisation."""

@@ -28,6 +28,7 @@ from web.console.core import PREFIX, Console, Current, Forbidden
 from web.console.practices import pick_lang, scoped
 from web.console.previews import Preview, preview
 from web.console.sms import meter
+from web.params import Offset, RowId
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,8 @@ def make_router(console: Console) -> APIRouter:
     editor = Depends(console.allow("practices.edit"))
 
     @router.get("/practices/{practice_id}/edit", response_class=HTMLResponse)
-    def edit(request: Request, practice_id: int, current: Current = editor,
-             lang: str | None = None, at: int = 0) -> HTMLResponse:
+    def edit(request: Request, practice_id: RowId, current: Current = editor,
+             lang: str | None = None, at: Offset = 0) -> HTMLResponse:
         """The editor, on the pending edit or the live practice."""
         with console.db() as session:
             practice = scoped(session, current.principal, practice_id)
@@ -58,7 +59,7 @@ def make_router(console: Console) -> APIRouter:
                          [p for p in problems if p.warning], lang, at)
 
     @router.post("/practices/{practice_id}/edit", response_class=HTMLResponse)
-    async def save(request: Request, practice_id: int, current: Current = editor) -> Response:
+    async def save(request: Request, practice_id: RowId, current: Current = editor) -> Response:
         """Validates the form and keeps it as the pending edit."""
         form = await request.form()
         return await run_in_threadpool(_save, console, request, current, practice_id, form)

@@ -6,7 +6,9 @@ services/versions.py (or curation.archive) and writes one audit row."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -19,6 +21,10 @@ from services.version_diff import compare
 from web.console.core import PREFIX, Console, Current, Forbidden, NotFound
 from web.console.practice_editor import editor_page
 from web.console.practices import scoped
+from web.params import RowId
+
+# A version to compare: `live`, `pending` or a version number (an id-sized one).
+Which = Annotated[str | None, Query(pattern=r"^(live|pending|[1-9][0-9]{0,8})$")]
 
 
 def make_router(console: Console) -> APIRouter:
@@ -30,8 +36,8 @@ def make_router(console: Console) -> APIRouter:
     archiver = Depends(console.allow("practices.archive"))
 
     @router.get("/practices/{practice_id}/versions", response_class=HTMLResponse)
-    def listing(request: Request, practice_id: int, current: Current = reader,
-                a: str | None = None, b: str | None = None) -> HTMLResponse:
+    def listing(request: Request, practice_id: RowId, current: Current = reader,
+                a: Which = None, b: Which = None) -> HTMLResponse:
         """Every version; with ?a=&b= the difference between two of them."""
         with console.db() as session:
             practice = scoped(session, current.principal, practice_id)
@@ -45,7 +51,7 @@ def make_router(console: Console) -> APIRouter:
                 "diffs": diffs})
 
     @router.post("/practices/{practice_id}/publish", response_class=HTMLResponse)
-    def publish(request: Request, practice_id: int, current: Current = publisher) -> Response:
+    def publish(request: Request, practice_id: RowId, current: Current = publisher) -> Response:
         """Publishes the pending edit; a member's first published practice tells them."""
         now = utcnow()
         with console.db() as session, _refusals():
@@ -64,7 +70,7 @@ def make_router(console: Console) -> APIRouter:
 
     @router.post("/practices/{practice_id}/versions/{number}/restore",
                  response_class=HTMLResponse)
-    def restore(request: Request, practice_id: int, number: int,
+    def restore(request: Request, practice_id: RowId, number: RowId,
                 current: Current = publisher) -> Response:
         """Publishes an earlier version again, as the next version."""
         with console.db() as session, _refusals():
@@ -78,7 +84,7 @@ def make_router(console: Console) -> APIRouter:
                                     ok="practice_restored")
 
     @router.post("/practices/{practice_id}/archive")
-    def archive(practice_id: int, current: Current = archiver) -> Response:
+    def archive(practice_id: RowId, current: Current = archiver) -> Response:
         """Takes the practice out of the stories (or a draft out of review)."""
         with console.db() as session, _refusals():
             practice = scoped(session, current.principal, practice_id)
@@ -87,7 +93,7 @@ def make_router(console: Console) -> APIRouter:
             return console.redirect(f"{PREFIX}/practices/{practice.id}", ok="practice_archived")
 
     @router.post("/practices/{practice_id}/unarchive", response_class=HTMLResponse)
-    def unarchive(request: Request, practice_id: int, current: Current = archiver) -> Response:
+    def unarchive(request: Request, practice_id: RowId, current: Current = archiver) -> Response:
         """Brings an archived practice back."""
         with console.db() as session, _refusals():
             practice = scoped(session, current.principal, practice_id)
@@ -100,7 +106,7 @@ def make_router(console: Console) -> APIRouter:
                                     ok="practice_unarchived")
 
     @router.post("/practices/{practice_id}/review/{lang}")
-    def review(practice_id: int, lang: str, current: Current = editor) -> Response:
+    def review(practice_id: RowId, lang: str, current: Current = editor) -> Response:
         """Marks the language's text reviewed by the account, today."""
         if not edits_language(current.principal, lang):
             raise Forbidden("You review only the languages you hold.")
@@ -112,7 +118,7 @@ def make_router(console: Console) -> APIRouter:
                                     ok="practice_reviewed")
 
     @router.post("/practices/{practice_id}/discard")
-    def discard(practice_id: int, current: Current = editor) -> Response:
+    def discard(practice_id: RowId, current: Current = editor) -> Response:
         """Drops the pending edit (a translator: only one confined to their languages)."""
         with console.db() as session, _refusals():
             practice = scoped(session, current.principal, practice_id)
@@ -136,7 +142,7 @@ def _files(session: Session, practice: Practice, which: str) -> dict[str, str]:
         row = versions.pending(session=session, practice_id=practice.id)
     else:
         row = versions.version(session=session, practice_id=practice.id,
-                               number=int(which)) if which.isdigit() else None
+                               number=int(which))
     if row is None:
         raise NotFound()
     return dict(row.files)

@@ -18,6 +18,7 @@ from content.models import Member, Organisation, Practice, PracticeTranslation, 
 from services import versions
 from services.access import Principal, practice_scope, sees_practice
 from web.console.core import Console, Current, NotFound
+from web.params import Offset, RowId
 
 PAGE = 50
 NOTICES = {"practice_saved": "Saved as an unpublished edit: members still get the live text.",
@@ -69,7 +70,7 @@ def make_router(console: Console) -> APIRouter:
     @router.get("/practices", response_class=HTMLResponse)
     def listing(request: Request, current: Current = reader, status: str = "",
                 lang: str = "", country: str = "", org: str = "", q: str = "",
-                offset: int = 0) -> HTMLResponse:
+                offset: Offset = 0) -> HTMLResponse:
         """Practices in scope, filtered."""
         values = {"status": status, "lang": lang, "country": country, "org": org, "q": q}
         with console.db() as session:
@@ -81,7 +82,7 @@ def make_router(console: Console) -> APIRouter:
                 "organisations": orgs, "statuses": STATUSES})
 
     @router.get("/practices/{practice_id}", response_class=HTMLResponse)
-    def show(request: Request, practice_id: int, current: Current = reader,
+    def show(request: Request, practice_id: RowId, current: Current = reader,
              lang: str | None = None) -> HTMLResponse:
         """A practice's facts and texts, English and one language side by side."""
         with console.db() as session:

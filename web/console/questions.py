@@ -29,6 +29,7 @@ from web.console.queue_pages import (
     perform,
     span,
 )
+from web.params import RowId
 
 TEXT_MAX = 4000
 OUTCOMES = {"routed": "Sent to {n} more {people}. It leaves this queue and comes back if "
@@ -71,7 +72,7 @@ def make_router(console: Console) -> APIRouter:
         return console.render(request, current, "console/questions/escalated.html", values)
 
     @router.get("/queues/escalated/{question_id}/assign", response_class=HTMLResponse)
-    def assign_form(request: Request, question_id: int, current: Current = actor,
+    def assign_form(request: Request, question_id: RowId, current: Current = actor,
                     lang: str | None = None, country: str | None = None,
                     org: str | None = None, offset: str | None = None) -> HTMLResponse:
         """The resource people who can read the question, to choose one (htmx loads the
@@ -111,7 +112,7 @@ def make_router(console: Console) -> APIRouter:
         return console.render(request, current, "console/questions/waiting.html", values)
 
     @router.post("/queues/escalated/{question_id}/answer")
-    def answer(request: Request, question_id: int, current: Current = actor,
+    def answer(request: Request, question_id: RowId, current: Current = actor,
                text: Annotated[str, Form(max_length=TEXT_MAX)] = "",
                shown: Listing = back) -> Response:
         """The moderator's own answer goes to the asker."""
@@ -122,8 +123,8 @@ def make_router(console: Console) -> APIRouter:
                            s, current.principal, question_id=question_id, text=text, now=now))
 
     @router.post("/queues/escalated/{question_id}/assign")
-    def assign(request: Request, question_id: int, current: Current = actor,
-               member_id: Annotated[int, Form()] = 0, shown: Listing = back) -> Response:
+    def assign(request: Request, question_id: RowId, current: Current = actor,
+               member_id: Annotated[RowId, Form()] = 0, shown: Listing = back) -> Response:
         """A resource person gets the question with a reply code."""
         return perform(console, request, current, action="question.assign",
                        target="question", target_id=question_id, ok="assigned",
@@ -133,7 +134,7 @@ def make_router(console: Console) -> APIRouter:
                            member_id=member_id, now=now))
 
     @router.post("/queues/escalated/{question_id}/route")
-    def route(request: Request, question_id: int, current: Current = actor,
+    def route(request: Request, question_id: RowId, current: Current = actor,
               shown: Listing = back) -> Response:
         """Routes the question again to people not asked yet; says what came of it."""
         return perform(console, request, current, action="question.route",
@@ -143,7 +144,7 @@ def make_router(console: Console) -> APIRouter:
                            s, current.principal, question_id=question_id, now=now))
 
     @router.post("/queues/escalated/{question_id}/close")
-    def close(request: Request, question_id: int, current: Current = actor,
+    def close(request: Request, question_id: RowId, current: Current = actor,
               message: Annotated[str, Form(max_length=1000)] = "",
               shown: Listing = back) -> Response:
         """Closes the question with a message to the asker."""

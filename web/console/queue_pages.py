@@ -27,6 +27,7 @@ from content.models import Organisation, utcnow
 from services import questions, queues
 from services.audit import record
 from web.console.core import PREFIX, Console, Current, Forbidden, NotFound, is_htmx
+from web.params import lenient_offset
 
 LIMIT = 50
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -62,11 +63,8 @@ def listing(lang: str | None = None, country: str | None = None, org: str | None
     lang = lang if lang in LANGUAGE_CODES else None
     country = country.upper() if country and COUNTRY.match(country) else None
     org = org if org and SLUG.match(org) else None
-    try:
-        start = max(0, int(offset or 0))
-    except ValueError:
-        start = 0
-    return Listing(queues.Filters(lang=lang, country=country, organisation=org), start)
+    return Listing(queues.Filters(lang=lang, country=country, organisation=org),
+                   lenient_offset(offset))
 
 
 def kept(lang: Annotated[str, Form(max_length=8)] = "",

@@ -19,6 +19,7 @@ from services.access import allowed, sees_member
 from services.members_admin import actions, relays
 from web.console.core import PREFIX, Console, Current, NotFound, refused_status
 from web.console.members import organisation_choices
+from web.params import Offset, RowId
 
 PAGE = 20
 
@@ -35,7 +36,7 @@ def make_router(console: Console) -> APIRouter:
                 lang: Annotated[str, Query(max_length=3)] = "",
                 country: Annotated[str, Query(max_length=2)] = "",
                 org: Annotated[str, Query(max_length=80)] = "",
-                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> HTMLResponse:
+                offset: Offset = 0) -> HTMLResponse:
         """Reported relays, newest first."""
         filters = queues.Filters(lang or None, country or None, org or None)
         with console.db() as session:
@@ -50,13 +51,13 @@ def make_router(console: Console) -> APIRouter:
                                       if v}})
 
     @router.get("/queues/reports/{introduction_id}", response_class=HTMLResponse)
-    def report(request: Request, introduction_id: int,
+    def report(request: Request, introduction_id: RowId,
                current: Current = reader) -> HTMLResponse:
         """One report: the relay's messages and what can be done about it."""
         return report_page(console, request, current, introduction_id)
 
     @router.post("/queues/reports/{introduction_id}/close")
-    def close(introduction_id: int, current: Current = actor) -> Response:
+    def close(introduction_id: RowId, current: Current = actor) -> Response:
         """Closes the reported relay (it leaves the queue); both members are told."""
         now = utcnow()
         with console.db() as session:
@@ -71,8 +72,8 @@ def make_router(console: Console) -> APIRouter:
         return console.redirect(f"{PREFIX}/queues/reports", ok="relay_closed")
 
     @router.post("/queues/reports/{introduction_id}/block", response_class=HTMLResponse)
-    def block(request: Request, introduction_id: int, current: Current = actor,
-              member_id: Annotated[int, Form()] = 0,
+    def block(request: Request, introduction_id: RowId, current: Current = actor,
+              member_id: Annotated[RowId, Form()] = 0,
               reason: Annotated[str, Form(max_length=actions.REASON_MAX)] = "") -> Response:
         """Blocks one of the relay's two members."""
         now = utcnow()

@@ -32,6 +32,7 @@ from services import catalog_texts
 from services.language.normalize import normalize_inbound
 from web.console import texts_view as view
 from web.console.core import PREFIX, Console, Current, Forbidden, NotFound, is_htmx
+from web.params import Offset
 
 Text = Annotated[str, Form(max_length=catalog_review.MAX_TEXT * 2)]
 Param = Annotated[str, Form(max_length=200)]
@@ -61,7 +62,7 @@ def make_router(console: Console) -> APIRouter:
 
     @router.get("/texts/{lang}", response_class=HTMLResponse)
     def language(request: Request, lang: str, current: Current = reader, show: str = "",
-                 q: str = "", folder: str = "", offset: int = 0) -> HTMLResponse:
+                 q: str = "", folder: str = "", offset: Offset = 0) -> HTMLResponse:
         """One language's keys, English beside them."""
         chosen = view.filters(show, q, folder, offset, _known(lang))
         return _page(console, request, current, lang, chosen)
@@ -69,7 +70,7 @@ def make_router(console: Console) -> APIRouter:
     @router.post("/texts/{lang}/{key}", response_class=HTMLResponse)
     def save(request: Request, lang: str, key: str, current: Current = reviewer,
              text: Text = "", action: Param = "review", show: Param = "", q: Param = "",
-             folder: Param = "", offset: int = 0) -> Response:
+             folder: Param = "", offset: Offset = 0) -> Response:
         """Saves the text, reviewed or as a draft; the bot uses it at once."""
         _key(console, key)
         _editable(current, _known(lang))

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
+from annotated_types import Le
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session
@@ -36,6 +37,7 @@ from services import moderation
 from services.access import Principal
 from services.members_admin import actions, export, search, visible_member
 from web.moderation import auth
+from web.params import Limit, Offset, RowId
 
 ROLE_PATTERN = "^(" + "|".join(moderation.ROLES) + ")$"
 LANG_PATTERN = "^(" + "|".join(LANGUAGE_CODES) + ")$"
@@ -145,8 +147,8 @@ def make_router(services) -> APIRouter:
 
     @router.get("/members")
     def people(role: Annotated[str, Query(pattern=ROLE_PATTERN)] = "expert",
-               limit: Annotated[int, Query(ge=1, le=500)] = 100,
-               offset: Annotated[int, Query(ge=0)] = 0,
+               limit: Limit = 100,
+               offset: Offset = 0,
                principal: Principal = reader) -> list[Person]:
         """Members of a role (experts by default), oldest first."""
         with session_scope(services.db) as session:
@@ -161,8 +163,8 @@ def make_router(services) -> APIRouter:
              role: Annotated[str | None, Query(pattern=ROLE_PATTERN)] = None,
              blocked: bool | None = None,
              organisation: Annotated[str | None, Query(max_length=80)] = None,
-             limit: Annotated[int, Query(ge=1, le=200)] = search.PAGE,
-             offset: Annotated[int, Query(ge=0)] = 0,
+             limit: Annotated[Limit, Le(200)] = search.PAGE,
+             offset: Offset = 0,
              principal: Principal = reader) -> list[Found]:
         """Members matching the filters, newest first."""
         filters = search.Filters(q, country, lang, role, blocked, organisation)
@@ -172,7 +174,7 @@ def make_router(services) -> APIRouter:
                 offset=offset, whole_numbers=False)]
 
     @router.post("/members/{member_id}/expert")
-    def make_expert(member_id: int, body: ExpertIn,
+    def make_expert(member_id: RowId, body: ExpertIn,
                     principal: Principal = moderator) -> Person:
         """Makes the member a resource person; a new one is told and asked about
         attribution."""
@@ -186,7 +188,7 @@ def make_router(services) -> APIRouter:
         return _change(services, change)
 
     @router.post("/members/{member_id}/unexpert")
-    def unexpert(member_id: int, principal: Principal = moderator) -> Person:
+    def unexpert(member_id: RowId, principal: Principal = moderator) -> Person:
         """Makes a resource person a member again, with a polite note."""
         def change(session: Session) -> Member:
             return member_actions.unmake_expert(session, services.catalog, principal,
@@ -194,7 +196,7 @@ def make_router(services) -> APIRouter:
         return _change(services, change)
 
     @router.post("/members/{member_id}/role")
-    def set_role(member_id: int, body: RoleIn, principal: Principal = moderator) -> Person:
+    def set_role(member_id: RowId, body: RoleIn, principal: Principal = moderator) -> Person:
         """Changes the member's role."""
         def change(session: Session) -> Member:
             visible_member(session=session, principal=principal, member_id=member_id)
@@ -207,7 +209,7 @@ def make_router(services) -> APIRouter:
         return _change(services, change)
 
     @router.post("/members/{member_id}/block")
-    def block(member_id: int, body: BlockIn, principal: Principal = moderator) -> Person:
+    def block(member_id: RowId, body: BlockIn, principal: Principal = moderator) -> Person:
         """Blocks the member; their open introductions close and everyone is told."""
         def change(session: Session) -> Member:
             return member_actions.block(session, services.catalog, principal, member_id,
@@ -215,7 +217,7 @@ def make_router(services) -> APIRouter:
         return _change(services, change)
 
     @router.post("/members/{member_id}/unblock")
-    def unblock(member_id: int, principal: Principal = moderator) -> Person:
+    def unblock(member_id: RowId, principal: Principal = moderator) -> Person:
         """Lets the member be introduced and asked again."""
         def change(session: Session) -> Member:
             return member_actions.unblock(session, services.catalog, principal, member_id,
@@ -223,7 +225,7 @@ def make_router(services) -> APIRouter:
         return _change(services, change)
 
     @router.post("/members/{member_id}/export")
-    def export_member(member_id: int, principal: Principal = moderator) -> dict:
+    def export_member(member_id: RowId, principal: Principal = moderator) -> dict:
         """Everything about the member, identities unmasked (audit-logged): an action,
         so a POST, and the one answer of this API that carries their numbers."""
         try:
@@ -234,7 +236,7 @@ def make_router(services) -> APIRouter:
             raise refused(exc) from None
 
     @router.post("/members/{member_id}/erase")
-    def erase_member(member_id: int, body: EraseIn, principal: Principal = eraser) -> Person:
+    def erase_member(member_id: RowId, body: EraseIn, principal: Principal = eraser) -> Person:
         """Erases the member's personal data for good; counts stay."""
         def change(session: Session) -> Member:
             return member_actions.erase_member(session, services.catalog, principal,

@@ -27,6 +27,7 @@ from services.access import Principal, sees_member
 from services.members_admin import relays
 from web.moderation import auth
 from web.moderation.members import Profile, refused
+from web.params import Limit, Offset, RowId
 
 STATUSES = ("proposed", "active", "declined", "closed", "reported")
 STATUS_PATTERN = "^(" + "|".join(STATUSES) + ")$"
@@ -83,8 +84,8 @@ def make_router(services) -> APIRouter:
 
     @router.get("/introductions")
     def introductions(status: Annotated[str | None, Query(pattern=STATUS_PATTERN)] = None,
-                      limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                      offset: Annotated[int, Query(ge=0)] = 0,
+                      limit: Limit = 100,
+                      offset: Offset = 0,
                       principal: Principal = reader) -> list[IntroductionOut]:
         """Introductions of one status (all without it), newest first."""
         with session_scope(services.db) as session:
@@ -95,7 +96,7 @@ def make_router(services) -> APIRouter:
             return [IntroductionOut.of(intro, members) for intro in intros]
 
     @router.post("/introductions/{introduction_id}/close")
-    def close(introduction_id: int, principal: Principal = moderator) -> Closed:
+    def close(introduction_id: RowId, principal: Principal = moderator) -> Closed:
         """Closes the introduction and tells both members."""
         now = utcnow()
         try:
@@ -114,7 +115,7 @@ def make_router(services) -> APIRouter:
             raise refused(exc) from None
 
     @router.get("/introductions/{introduction_id}/messages")
-    def messages(introduction_id: int, principal: Principal = support) -> list[RelayOut]:
+    def messages(introduction_id: RowId, principal: Principal = support) -> list[RelayOut]:
         """The messages of a reported relay, oldest first."""
         try:
             with session_scope(services.db) as session:

@@ -43,6 +43,7 @@ from web.moderation.practice_rows import (
     draft_row,
     pending_draft,
 )
+from web.params import RowId
 
 
 def make_router(services) -> APIRouter:
@@ -62,7 +63,7 @@ def make_router(services) -> APIRouter:
                     if sees_practice(principal, row[0])]
 
     @router.patch("/practices/{practice_id}")
-    def edit(practice_id: int, change: PracticeEdit, principal: Principal = editor) -> Draft:
+    def edit(practice_id: RowId, change: PracticeEdit, principal: Principal = editor) -> Draft:
         """Changes a practice's facts and texts: kept as its pending version."""
         # null leaves a field as it is (title, body, topics cannot be empty); "" clears a text
         facts = change.model_dump(exclude_none=True, exclude={"translations"})
@@ -83,7 +84,7 @@ def make_router(services) -> APIRouter:
             return pending_draft(session, practice)
 
     @router.post("/practices/{practice_id}/publish")
-    def publish(practice_id: int, principal: Principal = publisher) -> Published:
+    def publish(practice_id: RowId, principal: Principal = publisher) -> Published:
         """Publishes the pending edit (a member's draft: tells its contributor)."""
         now = utcnow()
         with _errors(), session_scope(services.db) as session:
@@ -98,7 +99,7 @@ def make_router(services) -> APIRouter:
                              contributor_notified=bool(sent))
 
     @router.post("/practices/{practice_id}/archive")
-    def archive(practice_id: int, principal: Principal = archiver) -> Archived:
+    def archive(practice_id: RowId, principal: Principal = archiver) -> Archived:
         """Archives a practice (a draft not to publish, or one to withdraw)."""
         with _errors(), session_scope(services.db) as session:
             practice = _practice(session, principal, practice_id)
@@ -107,7 +108,7 @@ def make_router(services) -> APIRouter:
             return Archived(id=practice.id, slug=practice.slug, status=practice.status)
 
     @router.post("/practices/{practice_id}/restore")
-    def restore(practice_id: int, principal: Principal = archiver) -> Archived:
+    def restore(practice_id: RowId, principal: Principal = archiver) -> Archived:
         """Brings an archived practice back (published, or in review if never published)."""
         with _errors(), session_scope(services.db) as session:
             practice = _practice(session, principal, practice_id)

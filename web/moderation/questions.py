@@ -31,6 +31,7 @@ from services.access import Principal
 from services.audit import record
 from web.moderation import auth
 from web.moderation.question_rows import QueueFilters, candidates, people, queue, waiting
+from web.params import RowId
 
 TEXT_MAX = 4000
 LANG_PATTERN = "^(" + "|".join(LANGUAGE_CODES) + ")$"
@@ -53,7 +54,7 @@ class Translation(BaseModel):
 class Assignment(BaseModel):
     """The resource person (a member id) who gets the question."""
 
-    member_id: int
+    member_id: RowId
 
 
 class Closing(BaseModel):
@@ -124,7 +125,7 @@ def make_router(services) -> APIRouter:
             return waiting(session, who, filters.of(), utcnow())
 
     @router.get("/questions/{question_id}/resource-people")
-    def resource_people(question_id: int, who: moderator) -> list:
+    def resource_people(question_id: RowId, who: moderator) -> list:
         """Resource people who read the question (or its English text)."""
         with Session(services.db) as session:
             try:
@@ -141,19 +142,19 @@ def make_router(services) -> APIRouter:
             return candidates(session, who, filters.of())
 
     @router.post("/questions/{question_id}/answer")
-    def answer(question_id: int, body: Translation, who: moderator) -> dict:
+    def answer(question_id: RowId, body: Translation, who: moderator) -> dict:
         """The moderator's own answer: the asker gets it and rates it."""
         return act(who, "question.answer", "question", question_id, lambda s: moderated.answer(
             s, who, question_id=question_id, text=body.text, now=utcnow()))
 
     @router.post("/questions/{question_id}/assign")
-    def assign(question_id: int, body: Assignment, who: moderator) -> dict:
+    def assign(question_id: RowId, body: Assignment, who: moderator) -> dict:
         """A resource person gets the question with a reply code."""
         return act(who, "question.assign", "question", question_id, lambda s: moderated.assign(
             s, who, question_id=question_id, member_id=body.member_id, now=utcnow()))
 
     @router.post("/questions/{question_id}/route")
-    def route(question_id: int, who: moderator) -> dict:
+    def route(question_id: RowId, who: moderator) -> dict:
         """Routes the question again to people not asked yet; `outcome` says what came
         of it (routed, translation, quiet, nobody)."""
         return act(who, "question.route", "question", question_id,
@@ -161,13 +162,13 @@ def make_router(services) -> APIRouter:
                                                    now=utcnow()))
 
     @router.post("/questions/{question_id}/close")
-    def close(question_id: int, body: Closing, who: moderator) -> dict:
+    def close(question_id: RowId, body: Closing, who: moderator) -> dict:
         """Closes the question; the asker gets the message."""
         return act(who, "question.close", "question", question_id, lambda s: moderated.close(
             s, who, question_id=question_id, message=body.message, now=utcnow()))
 
     @router.post("/answers/{answer_id}/approve")
-    def approve(answer_id: int, who: moderator,
+    def approve(answer_id: RowId, who: moderator,
                 body: Annotated[Approval | None, Body()] = None) -> dict:
         """Lets the answer go to the asker (now, if it is in the asker's language)."""
         text = (body.text or body.text_for_asker) if body else None
@@ -175,13 +176,13 @@ def make_router(services) -> APIRouter:
             s, who, answer_id=answer_id, text=text, now=utcnow()))
 
     @router.post("/answers/{answer_id}/hold")
-    def hold(answer_id: int, who: moderator) -> dict:
+    def hold(answer_id: RowId, who: moderator) -> dict:
         """Stops an approved answer that has not gone out."""
         return act(who, "answer.hold", "answer", answer_id,
                    lambda s: moderated.hold(s, who, answer_id=answer_id))
 
     @router.post("/answers/{answer_id}/reject")
-    def reject(answer_id: int, who: moderator,
+    def reject(answer_id: RowId, who: moderator,
                body: Annotated[Rejection | None, Body()] = None) -> dict:
         """The answer never goes to the asker; its writer is told why."""
         reason = body.reason if body else None
@@ -189,21 +190,21 @@ def make_router(services) -> APIRouter:
             s, who, answer_id=answer_id, reason=reason))
 
     @router.post("/answers/{answer_id}/translation")
-    def translate_answer(answer_id: int, body: Translation, who: translator) -> dict:
+    def translate_answer(answer_id: RowId, body: Translation, who: translator) -> dict:
         """The answer in the asker's language; relayed if it is approved."""
         return act(who, "answer.translate", "answer", answer_id,
                    lambda s: moderated.translate_answer(s, who, answer_id=answer_id,
                                                         text=body.text, now=utcnow()))
 
     @router.post("/questions/{question_id}/translation")
-    def translate_question(question_id: int, body: Translation, who: translator) -> dict:
+    def translate_question(question_id: RowId, body: Translation, who: translator) -> dict:
         """The question in English; its waiting answerers get it now."""
         return act(who, "question.translate", "question", question_id,
                    lambda s: moderated.translate_question(s, who, question_id=question_id,
                                                           text=body.text))
 
     @router.post("/answers/{answer_id}/promote")
-    def promote(answer_id: int, who: curator,
+    def promote(answer_id: RowId, who: curator,
                 body: Annotated[Promotion | None, Body()] = None) -> dict:
         """Makes the answer an FAQ pair of a practice; the next asker gets it."""
         body = body or Promotion()
@@ -213,7 +214,7 @@ def make_router(services) -> APIRouter:
             lang=body.lang, question=body.question, answer_text=body.answer))
 
     @router.post("/answers/{answer_id}/ask-attribution")
-    def ask_attribution(answer_id: int, who: curator) -> dict:
+    def ask_attribution(answer_id: RowId, who: curator) -> dict:
         """Asks the answer's writer whether it may carry their name."""
         return act(who, "answer.ask_attribution", "answer", answer_id,
                    lambda s: moderated.ask_attribution(s, who, answer_id=answer_id,
