@@ -1,8 +1,9 @@
 """The one route pipeline every provider webhook goes through.
 
-verify -> parse -> store every item (5xx if that fails: the provider must retry, since
-nothing unstored may be acknowledged) -> process (a failure is recorded on the stored
-row for the worker to retry, and the provider still gets its 2xx) -> acknowledge.
+read (a form off the event loop, with a cap on its fields) -> verify -> parse -> store
+every item (5xx if that fails: the provider must retry, since nothing unstored may be
+acknowledged) -> process (a failure is recorded on the stored row for the worker to
+retry, and the provider still gets its 2xx) -> acknowledge.
 """
 
 from __future__ import annotations
@@ -13,26 +14,58 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from starlette.datastructures import ImmutableMultiDict
 
 from bot.inbox import Inbox, Received
 from webhooks.channels.base import Adapter, Incoming, Malformed
 
 log = logging.getLogger(__name__)
 FORM = "application/x-www-form-urlencoded"
+# A Twilio form has a few dozen fields (ten pictures of an MMS add twenty): more than this
+# is no provider's request, and is refused before anything else is made of it.
+MAX_FORM_FIELDS = 1000
+
+
+class TooManyFields(ValueError):
+    """A form with more fields than any provider sends."""
+
+
+async def run(adapter: Adapter, inbox: Inbox, request: Request,
+              public_base_url: str) -> Response:
+    """Reads the request, then runs it through the pipeline."""
+    try:
+        received = await incoming(request, public_base_url)
+    except TooManyFields:
+        return JSONResponse({"error": f"more than {MAX_FORM_FIELDS} form fields"},
+                            status_code=413)
+    return await handle(adapter, inbox, received)
 
 
 async def incoming(request: Request, public_base_url: str) -> Incoming:
     """The request as the provider sent it, with the URL it addressed (behind a proxy the
-    URL this server sees is not the one the provider signed)."""
+    URL this server sees is not the one the provider signed). A form is read in a worker
+    thread: it comes before the signature can be checked, so anyone can send a large one,
+    and parsing it on the event loop would stall every other request meanwhile."""
     body = await request.body()
-    form: dict[str, str] = {}
-    if request.headers.get("content-type", "").startswith(FORM):
-        form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    form: ImmutableMultiDict = ImmutableMultiDict()
+    if request.headers.get("content-type", "").startswith(FORM) and body:
+        form = await asyncio.to_thread(read_form, body)
     url = public_base_url.rstrip("/") + request.url.path
     if request.url.query:
         url += "?" + request.url.query
     headers = {k.lower(): v for k, v in request.headers.items()}
     return Incoming(url=url, headers=headers, body=body, form=form)
+
+
+def read_form(body: bytes) -> ImmutableMultiDict:
+    """Every field of a urlencoded body as sent, a repeated one with all its values;
+    TooManyFields beyond MAX_FORM_FIELDS (counted before anything is decoded)."""
+    try:
+        pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
+                          max_num_fields=MAX_FORM_FIELDS)
+    except ValueError as exc:  # parse_qsl's "Max number of fields exceeded"
+        raise TooManyFields(str(exc)) from exc
+    return ImmutableMultiDict(pairs)
 
 
 async def handle(adapter: Adapter, inbox: Inbox, request: Incoming) -> Response:

@@ -20,7 +20,6 @@ def make_router(inbox: Inbox, adapters: dict[str, Adapter], public_base_url: str
 
 def _endpoint(inbox: Inbox, adapter: Adapter, public_base_url: str):
     async def webhook(request: Request) -> Response:
-        return await pipeline.handle(adapter, inbox,
-                                     await pipeline.incoming(request, public_base_url))
+        return await pipeline.run(adapter, inbox, request, public_base_url)
     webhook.__doc__ = f"Webhook of {adapter.name}."
     return webhook

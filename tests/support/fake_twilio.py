@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
+from starlette.datastructures import ImmutableMultiDict
 from twilio.request_validator import RequestValidator
 
 from tests.support.fake_server import Call, FakeServer, Handler, Reject, Response
@@ -32,8 +33,11 @@ E164 = re.compile(r"^(whatsapp:)?\+[1-9]\d{6,14}$")
 
 
 def sign(url: str, params: dict[str, Any], auth_token: str = AUTH_TOKEN) -> str:
-    """X-Twilio-Signature for a webhook POST of `params` to `url`, as Twilio sends it."""
-    return RequestValidator(auth_token).compute_signature(url, params)
+    """X-Twilio-Signature for a webhook POST of `params` to `url`, as Twilio sends it; a
+    list is a field sent once per value, and Twilio signs every value."""
+    pairs = [(name, value) for name, values in params.items()
+             for value in (values if isinstance(values, list) else [values])]
+    return RequestValidator(auth_token).compute_signature(url, ImmutableMultiDict(pairs))
 
 
 def num_segments(body: str) -> int:

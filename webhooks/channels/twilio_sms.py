@@ -8,6 +8,9 @@ Sends use twilio's async HTTP client; the default one would block the event loop
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 import aiohttp
 from fastapi import Response
 from twilio.base.exceptions import TwilioRestException
@@ -21,7 +24,7 @@ from content.models import OutboundMessage
 from services.delivery.senders import Rejected, RetryLater, SendResult
 from services.delivery.status import StatusReport
 from services.phones import to_e164
-from webhooks.channels.base import Incoming, Malformed
+from webhooks.channels.base import Incoming, Malformed, fitting
 
 WHATSAPP = "whatsapp:"
 # Twilio error codes that mean "never again" for this recipient.
@@ -29,6 +32,10 @@ FINAL = {"21211": "invalid number", "21214": "not reachable", "21610": "opted ou
          "21612": "cannot route", "21614": "not a mobile number", "21408": "no permission",
          "63016": "outside the WhatsApp session window"}
 OPT_OUT = frozenset({"21610"})
+# Twilio's message ids: SM (SMS, WhatsApp) or MM (MMS) and 32 hexadecimal digits.
+MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-fA-F]{32}")
+STATUS = re.compile(r"[a-z_]{1,24}")  # queued, sent, delivered, partially_delivered, ...
+ERROR_CODE = re.compile(r"[0-9]{0,8}")  # 30003; none when all is well
 EMPTY_TWIML = str(MessagingResponse())
 
 
@@ -55,34 +62,42 @@ class TwilioAdapter:
         return self.validator.validate(request.url, request.form, signature)
 
     def parse(self, request: Incoming) -> list[InboundItem]:
-        """One message (with any MMS media) or one status report."""
-        form = request.form
-        sid = form.get("MessageSid") or form.get("SmsSid")
+        """One message (with any MMS media) or one status report. What no Twilio request
+        can carry is Malformed (400): a MessageSid not shaped like Twilio's, a status or
+        error code that is no word or number, a field we read sent with two values, an
+        address longer than its column."""
+        form = _fields(request.form)
+        sid = _one(form, "MessageSid") or _one(form, "SmsSid")
         if not sid:
             raise Malformed("no MessageSid")
+        if not MESSAGE_SID.fullmatch(sid):
+            raise Malformed("a MessageSid is SM or MM and 32 hexadecimal digits")
         if self.status:
-            return [self._status(form, sid)]
-        sender = form.get("From")
+            return fitting([self._status(form, sid)])
+        sender = _one(form, "From")
         if not sender:
             raise Malformed("no From")
         channel, address = _identity(sender)
-        count = min(int(form["NumMedia"]), 10) if _digits(form, "NumMedia") else 0
-        media = [{"url": form.get(f"MediaUrl{i}"), "type": form.get(f"MediaContentType{i}")}
+        count = min(int(_one(form, "NumMedia")), 10) if _digits(form, "NumMedia") else 0
+        media = [{"url": _one(form, f"MediaUrl{i}"), "type": _one(form, f"MediaContentType{i}")}
                  for i in range(count)]
         kind = "media" if media else "text"
-        return [InboundItem(provider="twilio", channel=channel, address=address,
-                            provider_key=sid, text=form.get("Body", ""), kind=kind,
-                            payload={"form": form, "media": media})]
+        return fitting([InboundItem(provider="twilio", channel=channel, address=address,
+                                    provider_key=sid, text=_one(form, "Body"), kind=kind,
+                                    payload={"form": form, "media": media})])
 
     def _status(self, form: dict, sid: str) -> InboundItem:
-        status = form.get("MessageStatus") or form.get("SmsStatus") or ""
+        status = _one(form, "MessageStatus") or _one(form, "SmsStatus")
+        error_code = _one(form, "ErrorCode")
+        if not STATUS.fullmatch(status) or not ERROR_CODE.fullmatch(error_code):
+            raise Malformed("a status is a word, an error code a number")
         report = StatusReport(provider="twilio", provider_id=sid, status=status,
-                              error_code=form.get("ErrorCode") or None,
-                              segments=int(form["NumSegments"]) if _digits(form, "NumSegments")
-                              else None)
-        channel, address = _identity(form.get("To", ""))
+                              error_code=error_code or None,
+                              segments=int(_one(form, "NumSegments"))
+                              if _digits(form, "NumSegments") else None)
+        channel, address = _identity(_one(form, "To"))
         return InboundItem(provider="twilio", channel=channel, address=address,
-                           provider_key=f"status:{sid}:{status}:{form.get('ErrorCode', '')}",
+                           provider_key=f"status:{sid}:{status}:{error_code}",
                            kind="status", payload={"form": form, "report": vars(report)})
 
     def acknowledge(self, items: list[InboundItem], results: list[Received]) -> Response:
@@ -92,9 +107,29 @@ class TwilioAdapter:
         return Response(EMPTY_TWIML, media_type="application/xml")
 
 
+def _fields(form: Mapping[str, str]) -> dict[str, str | list[str]]:
+    """The form as it is kept: each field's value, or all of them for a field Twilio sent
+    more than once (it signs every value; the signature was checked over all of them)."""
+    getlist = getattr(form, "getlist", lambda name: [form[name]])
+    kept: dict[str, str | list[str]] = {}
+    for name in form:
+        values = getlist(name)
+        kept[name] = values[0] if len(set(values)) == 1 else values
+    return kept
+
+
+def _one(form: dict, name: str) -> str:
+    """A field we read ("" when absent); Malformed when it came with different values,
+    since which one Twilio meant cannot be known."""
+    value = form.get(name, "")
+    if isinstance(value, list):
+        raise Malformed(f"{name} sent with {len(value)} different values")
+    return value
+
+
 def _digits(form: dict, key: str) -> bool:
     """Whether the field is a small count in ASCII digits ("²" and "٣" pass isdigit)."""
-    value = str(form.get(key, ""))
+    value = _one(form, key)
     return value.isascii() and value.isdigit() and len(value) <= 4
 
 

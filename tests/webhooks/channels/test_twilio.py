@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.support.fake_twilio import sign
 from tests.support.live import PUBLIC
 
 PHONE = "+85512345678"
+SMS_URL = PUBLIC + "/webhooks/twilio/sms"
 _sids = itertools.count(1)
 
 
@@ -63,6 +65,24 @@ CASES = [
     # isdigit() says yes to these; int() would not: the count is ignored, the SMS kept
     Incoming("NumMedia a superscript two", sms(NumMedia="\u00b2")),
     Incoming("NumSegments an Arabic-Indic three", sms(NumSegments="\u0663")),
+    # what no real request carries: the same 400 on SQLite and PostgreSQL, nothing stored
+    Incoming("From of 200 characters", sms(sender="+" + "8" * 199), status=400, stored=0),
+    Incoming("MessageSid of 300 characters", {**sms(), "MessageSid": "SM" + "a" * 298},
+             status=400, stored=0),
+    Incoming("MessageSid not Twilio's", {**sms(), "MessageSid": "SM-hello"}, status=400,
+             stored=0),
+    Incoming("MMS under an MM sid", {**MMS, "MessageSid": "MM" + "ab" * 16}, kind="media"),
+    # repeated fields: Twilio signs every value
+    Incoming("a field repeated, every value signed", sms(Tag=["rice", "fish"])),
+    Incoming("a field repeated, the last value signed", sms(Tag=["rice", "fish"]),
+             signature=sign(SMS_URL, sms(Tag="fish")), status=403, stored=0),
+    Incoming("From repeated with the same value", sms(sender=[PHONE, PHONE])),
+    Incoming("From repeated with two values", sms(sender=[PHONE, "+85598765432"]),
+             status=400, stored=0),
+    Incoming("a form of 1,007 fields", sms(**{f"F{i}": "" for i in range(1000)}),
+             status=413, stored=0),
+    Incoming("a form of 1,007 fields, unsigned", sms(**{f"F{i}": "" for i in range(1000)}),
+             signature=None, status=413, stored=0),
 ]
 
 
@@ -108,3 +128,11 @@ def test_stop_opts_out_and_start_opts_back_in(live):
     texts = [call["Body"] for call in live.twilio.sent()]
     assert any("Welcome back to peerlearn." in t for t in texts[-2:])
     assert not any("hello" in t for t in texts)
+
+
+def test_a_repeated_field_is_kept_with_every_value(live):
+    form = sms(Tag=["rice", "fish"])
+    assert live.post_twilio(form).status_code == 200
+    (row,) = live.inbound()
+    assert row.payload["form"]["Tag"] == ["rice", "fish"]
+    assert row.payload["form"]["From"] == PHONE and row.text == "hi"

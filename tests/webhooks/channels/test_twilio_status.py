@@ -104,3 +104,28 @@ def test_a_callback_that_beats_our_commit_is_kept_and_applied_later(live):
         session.commit()
     assert retry_inbound(live.services.inbox, grace=timedelta(0)) >= 1
     assert next(r for r in live.outbound() if r.id == row.id).status == "delivered"
+
+
+BROKEN = [
+    ("a status of 5,000 characters", {"MessageStatus": "d" * 5000}),
+    ("a status that is no word", {"MessageStatus": "delivered; DROP"}),
+    ("no status", {"MessageStatus": ""}),
+    ("an error code that is no number", {"ErrorCode": "30003x"}),
+    ("an error code of 40 digits", {"ErrorCode": "3" * 40}),
+    ("a MessageSid of 300 characters", {"MessageSid": "SM" + "f" * 298}),
+    ("a MessageSid not Twilio's", {"MessageSid": "XX" + "f" * 32}),
+    ("a To of 200 characters", {"To": "+" + "8" * 199}),
+    ("a status sent with two values", {"MessageStatus": ["sent", "delivered"]}),
+]
+
+
+@pytest.mark.parametrize("label,fields", BROKEN, ids=[b[0] for b in BROKEN])
+def test_a_callback_no_twilio_request_can_be_is_refused(live, label, fields):
+    """400 on both databases (PostgreSQL would refuse to store it: 503 for ever)."""
+    row = first_sent(live)
+    before = len(live.inbound())
+    response = live.post_twilio({**status(row.provider_id, "delivered"), **fields},
+                                path=STATUS)
+    assert response.status_code == 400, response.text
+    assert len(live.inbound()) == before
+    assert next(r for r in live.outbound() if r.id == row.id).status == "accepted"
