@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 
 import typer
@@ -13,7 +14,10 @@ from peerlearn.logs import configure_logging
 from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import Settings
 from peerlearn.wiring import build
-from webhooks.channels.telegram import UPDATE_KINDS, TelegramAdapter, make_bot
+from webhooks.channels.base import Malformed
+from webhooks.channels.telegram import UPDATE_KINDS, TelegramAdapter, make_bot, raw_updates
+
+log = logging.getLogger(__name__)
 
 app = typer.Typer(help="Connect the Telegram bot.", no_args_is_help=True)
 
@@ -74,13 +78,28 @@ async def _poll(services, token: str, timeout: int) -> None:
         offset = None
         while not stop.is_set():
             with contextlib.suppress(TelegramError):
-                updates = await bot.get_updates(offset=offset, timeout=timeout,
-                                                allowed_updates=UPDATE_KINDS)
-                for update in updates:
-                    offset = update.update_id + 1
-                    item = adapter.item(update, update.to_dict())
-                    await asyncio.to_thread(services.inbox.receive, item)
-                    if update.callback_query:
-                        await update.callback_query.answer()
+                for data in await raw_updates(bot, offset, timeout):
+                    offset = max(offset or 0, _update_id(data) + 1)
+                    await _receive(services, adapter, bot, data)
     await dispatcher
     await services.aclose()
+
+
+def _update_id(data) -> int:
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    return update_id if type(update_id) is int else -1
+
+
+async def _receive(services, adapter: TelegramAdapter, bot, data) -> None:
+    """One polled update through the adapter's read, as a webhook's; one that can never
+    be an update is skipped (a webhook would answer it 400)."""
+    try:
+        items = adapter.read(data)
+    except Malformed as exc:
+        log.warning("skipped a polled update: %s", exc)
+        return
+    for item in items:
+        await asyncio.to_thread(services.inbox.receive, item)
+        query = item.payload.get("callback_query")
+        if item.kind == "callback" and isinstance(query, dict) and query.get("id"):
+            await bot.answer_callback_query(str(query["id"]))

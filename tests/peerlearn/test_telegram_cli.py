@@ -7,14 +7,16 @@ import json
 import os
 import signal
 
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from content.models import InboundMessage
 from peerlearn.cli import app
 from peerlearn.telegram_cli import _poll
 from peerlearn.wiring import build
 from tests.support.live import PUBLIC, SECRET, live_settings
 from tests.support.waiting import wait_for_async
-from tests.webhooks.channels.test_telegram import message
+from tests.webhooks.channels.test_telegram import OLD, USER, message
 
 runner = CliRunner()
 
@@ -39,19 +41,41 @@ def test_set_webhook_says_what_is_missing(database_url):
     assert result.exit_code == 2 and "TELEGRAM_BOT_TOKEN" in result.output
 
 
-def test_poll_feeds_updates_through_the_inbox_and_sends_replies(settings, db, services,
-                                                                fake_telegram, fake_twilio):
-    live = build(live_settings(settings, fake_telegram, fake_twilio), db=db)
-    fake_telegram.queue_updates([message(text="hi"), message(text="1")])
-
+def poll_until(services, fake_telegram, done, what: str) -> None:
+    """Runs `_poll` until done() holds, then stops it as Ctrl-C would."""
     async def run():
-        task = asyncio.create_task(_poll(live, fake_telegram.token, timeout=0))
-        await wait_for_async(lambda: len(fake_telegram.sent()) >= 4, "four replies sent")
+        task = asyncio.create_task(_poll(services, fake_telegram.token, timeout=0))
+        await wait_for_async(done, what)
         os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C would
         await task
 
     asyncio.run(run())
+
+
+def test_poll_feeds_updates_through_the_inbox_and_sends_replies(settings, db, services,
+                                                                fake_telegram, fake_twilio):
+    live = build(live_settings(settings, fake_telegram, fake_twilio), db=db)
+    fake_telegram.queue_updates([message(text="hi"), message(text="1")])
+    poll_until(live, fake_telegram, lambda: len(fake_telegram.sent()) >= 4,
+               "four replies sent")
     assert fake_telegram.calls_to("deleteWebhook")
+    texts = [call["text"] for call in fake_telegram.sent()]
+    assert any("Welcome to peerlearn" in t for t in texts)
+    assert any("Do you agree?" in t for t in texts)
+
+
+def test_poll_answers_what_ptb_refuses_and_skips_what_is_no_update(settings, db, services,
+                                                                   fake_telegram, fake_twilio):
+    live = build(live_settings(settings, fake_telegram, fake_twilio), db=db)
+    no_chat = {"message": {"message_id": 1, "date": 1, "from": USER, "text": "hi"}}
+    fake_telegram.queue_updates([no_chat, message(text="hi", **{"from": OLD}),
+                                 message(text="1")])
+    poll_until(live, fake_telegram, lambda: len(fake_telegram.sent()) >= 4,
+               "four replies sent")
+    with Session(db) as session:
+        rows = session.exec(select(InboundMessage).order_by(InboundMessage.id)).all()
+    assert [(r.text, r.status) for r in rows] == [("hi", "processed"), ("1", "processed")]
+    assert "is_bot" in rows[0].payload["refused_by_ptb"]
     texts = [call["text"] for call in fake_telegram.sent()]
     assert any("Welcome to peerlearn" in t for t in texts)
     assert any("Do you agree?" in t for t in texts)

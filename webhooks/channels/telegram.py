@@ -1,6 +1,7 @@
 """Telegram through python-telegram-bot, used only as the transport.
 
-Updates are parsed with PTB's `Update.de_json`; the dialog stays in our engine.
+Updates are parsed with PTB's `Update.de_json` (one it refuses is read from its JSON by
+telegram_raw, and answered all the same); the dialog stays in our engine.
 Callback queries are answered in the webhook's own HTTP response (the Bot API allows
 one method call there), so a button stops spinning without an extra request.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import warnings
 
 from fastapi import Response
@@ -21,12 +23,14 @@ from telegram.warnings import PTBUserWarning
 from bot.inbox import InboundItem, Received
 from content.models import OutboundMessage
 from services.delivery.senders import Rejected, RetryLater, SendResult
-from webhooks.channels.base import Incoming, Malformed
+from webhooks.channels import telegram_raw
+from webhooks.channels.base import Incoming, Malformed, fitting
 from webhooks.channels.telegram_http import AiohttpRequest
+from webhooks.channels.telegram_raw import MEDIA
 
+log = logging.getLogger(__name__)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 UPDATE_KINDS = ["message", "edited_message", "callback_query", "my_chat_member"]
-MEDIA = ("photo", "voice", "audio", "video", "document", "sticker", "location", "contact")
 
 
 def make_bot(token: str, api_base: str) -> Bot:
@@ -34,6 +38,17 @@ def make_bot(token: str, api_base: str) -> Bot:
     aiohttp transport (see telegram_http), long polling PTB's own."""
     return Bot(token, base_url=f"{api_base.rstrip('/')}/bot", request=AiohttpRequest(),
                get_updates_request=HTTPXRequest(read_timeout=40))
+
+
+async def raw_updates(bot: Bot, offset: int | None, timeout: int) -> list:
+    """getUpdates (long polling) as JSON: each update then goes through the adapter's
+    `read` as a webhook's does. PTB's own get_updates raises for a whole batch when one
+    update is beyond it, and logs the batch, texts and numbers included."""
+    warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'",
+                            category=PTBUserWarning)  # on purpose, as said above
+    return await bot.do_api_request("getUpdates", api_kwargs={
+        "offset": offset, "timeout": timeout, "allowed_updates": UPDATE_KINDS},
+        read_timeout=timeout + 10)
 
 
 class TelegramAdapter:
@@ -52,34 +67,56 @@ class TelegramAdapter:
         return bool(self.secret) and hmac.compare_digest(given.encode(), self.secret.encode())
 
     def parse(self, request: Incoming) -> list[InboundItem]:
-        """One item per update; unknown kinds are stored without processing. What cannot
-        be a Bot API update is Malformed (400): not JSON, nested beyond what we read, a
-        lone surrogate (no database stores it), an update_id that is no integer, a
-        message without its chat."""
-        data = _json(request.body)
+        """The update in the request body (see read)."""
+        return self.read(_json(request.body))
+
+    def read(self, data) -> list[InboundItem]:
+        """One item per update, for the webhook and long polling alike; unknown kinds are
+        stored without processing, and an update PTB cannot read is read from its JSON
+        (see unread). What cannot be a Bot API update is Malformed (400): not JSON, nested
+        beyond what we read, a lone surrogate (no database stores it), an update_id that
+        is no integer, a message without its chat, a value longer than its column."""
         if not isinstance(data, dict) or type(data.get("update_id")) is not int:
             raise Malformed("not an Update object (no integer update_id)")
         try:
             update = Update.de_json(data, None)
-        except Exception:  # a kind this PTB reads differently: keep it, answer 200
-            return [InboundItem(provider="telegram", channel="telegram", address="",
-                                provider_key=f"{self.bot_id}:{data['update_id']}",
-                                kind="other", payload=data, process=False)]
+        except Exception as exc:  # a field PTB requires is missing or of another type
+            return fitting([self.unread(data, exc)])
         for message in (update.message, update.edited_message):
             if message is not None and message.chat is None:
                 raise Malformed("a message without its chat")
-        return [self.item(update, data)]
+        return fitting([self.item(update, data)])
+
+    def unread(self, data: dict, exc: Exception) -> InboundItem:
+        """An update PTB refused, answered from what telegram_raw reads of its JSON; why
+        PTB refused it is kept in the payload (`refused_by_ptb`)."""
+        log.warning("python-telegram-bot could not read an update (%s); reading its JSON",
+                    type(exc).__name__)
+        read = telegram_raw.essentials(data)
+        payload = {**data, "refused_by_ptb": f"{type(exc).__name__}: {exc}"[:500]}
+        if read.username:
+            payload["handle"] = read.username
+        if read.tapped:
+            payload["tapped"] = read.tapped
+        process = read.chat is not None and (
+            read.kind == "callback"
+            or (read.kind not in ("edited", "other")
+                and (read.private or self._addressed(read.text))))
+        return InboundItem(provider="telegram", channel="telegram",
+                           address=str(read.chat) if read.chat is not None else "",
+                           provider_key=f"{self.bot_id}:{data['update_id']}", text=read.text,
+                           kind=read.kind, payload=payload, process=process)
 
     def item(self, update: Update, data: dict) -> InboundItem:
-        """The inbound item for one update (also used by long polling). Besides the
-        Update itself, the payload carries what the bot reads of it under neutral keys:
-        `handle` (the sender's public @username), `file_id` and `caption` (a photo's
-        largest size), `phone` and `own` (a shared contact), `tapped` (the id of the
-        message whose button was pressed, which a reply may edit)."""
+        """The inbound item for one update PTB read. Besides the Update itself, the
+        payload carries what the bot reads of it under neutral keys: `handle` (the
+        sender's public @username), `file_id` and `caption` (a photo's largest size),
+        `phone` and `own` (a shared contact), `tapped` (the id of the message whose button
+        was pressed, which a reply may edit)."""
         key = f"{self.bot_id}:{update.update_id}"
-        user = update.effective_user
-        if user is not None and user.username:
-            data["handle"] = f"@{user.username}"
+        handle = telegram_raw.username(update.effective_user)
+        if handle:
+            data["handle"] = handle
 
         def make(address, text="", kind="text", process=True) -> InboundItem:
             return InboundItem(provider="telegram", channel="telegram", address=str(address),

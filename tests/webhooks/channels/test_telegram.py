@@ -12,6 +12,7 @@ from tests.support.live import SECRET
 CHAT = 424242
 _ids = itertools.count(1000)
 USER = {"id": CHAT, "is_bot": False, "first_name": "Sokha"}
+OLD = {"id": CHAT, "first_name": "Sokha", "username": "sokha_rice"}  # no is_bot
 PRIVATE = {"id": CHAT, "type": "private", "first_name": "Sokha"}
 GROUP = {"id": -100777, "type": "supergroup", "title": "Rice savers"}
 
@@ -114,6 +115,29 @@ CASES = [
     Incoming("edited text a number", {"update_id": 5009, "edited_message": {
         "message_id": 3, "date": 1, "edit_date": 2, "chat": PRIVATE, "from": USER,
         "text": 12}}, kind="edited", processed=False, replies=False),
+    # older payloads PTB refuses: read from the JSON, answered, why kept (telegram_raw)
+    Incoming("an older payload: from without is_bot", message(text="hi", **{"from": OLD})),
+    Incoming("an older payload: chat without type", message({"id": CHAT}, text="hi")),
+    Incoming("an older payload: a button press", {**CALLBACK, "update_id": 5010,
+             "callback_query": {**CALLBACK["callback_query"], "from": OLD}}, kind="callback",
+             answer={"method": "answerCallbackQuery", "callback_query_id": "cbq-1"}),
+    Incoming("an older payload: group chatter", message(
+        {"id": -100777, "title": "Rice savers"}, text="good morning", **{"from": OLD}),
+        processed=False, replies=False),
+    Incoming("an older payload: text a number", message(text=7, **{"from": OLD}),
+             kind="other", processed=False, replies=False),
+    Incoming("an older payload: an edit", {"update_id": 5011, "edited_message": {
+        "message_id": 3, "date": 1, "chat": {"id": CHAT}, "text": "hello again"}},
+        kind="edited", processed=False, replies=False),
+    Incoming("a username no one can have", message(text="hi", **{"from": {
+        **USER, "username": "x" * 5000}})),
+    # values no column holds: never a real update, the same 400 on both databases
+    Incoming("chat id of 70 digits", message({**PRIVATE, "id": 10**70}, text="hi"),
+             status=400, stored=0),
+    Incoming("an older payload: chat id of 70 digits", message({"id": 10**70}, text="hi"),
+             status=400, stored=0),
+    Incoming("update_id of 130 digits", {**message(text="hi"), "update_id": 10**130},
+             status=400, stored=0),
 ]
 
 
@@ -191,3 +215,20 @@ def test_deep_link_before_onboarding_opens_the_practice_after_it(live):
     live.dispatch()
     last = live.telegram.sent()[-1]
     assert "forest" in last["text"].lower(), last["text"]
+
+
+def test_why_ptb_refused_an_update_is_kept_beside_what_was_read(live):
+    assert live.post_telegram(message(text="hi", **{"from": OLD})).status_code == 200
+    (stored,) = live.inbound()
+    assert "is_bot" in stored.payload["refused_by_ptb"]
+    assert (stored.address, stored.text, stored.kind) == (str(CHAT), "hi", "text")
+    assert stored.payload["handle"] == "@sokha_rice"
+    live.dispatch()
+    assert "Welcome to peerlearn" in live.telegram.sent()[0]["text"]
+
+
+def test_a_username_no_one_can_have_is_not_kept(live):
+    user = {**USER, "username": "x" * 5000}
+    assert live.post_telegram(message(text="hi", **{"from": user})).status_code == 200
+    (stored,) = live.inbound()
+    assert "handle" not in stored.payload and "refused_by_ptb" not in stored.payload
