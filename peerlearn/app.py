@@ -20,6 +20,7 @@ from web import api, console, docs, moderation, simulator
 from web.cross_site import JsonOnly
 from web.headers import SecurityHeaders
 from webhooks import health, routes
+from webhooks.body_limit import BodyLimit
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -59,6 +60,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
     app.add_middleware(JsonOnly)
     app.add_middleware(SecurityHeaders)
+    # Outermost: a body over the limit is refused before anything reads it.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     return app
 
 

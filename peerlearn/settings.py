@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     sms_price_per_segment: float | None = None  # USD; shown as estimated cost when set
     catalog_refresh_seconds: float = 5.0  # how soon other processes use a reviewed text
 
+    # A request body larger than this is refused with 413 before it is read. A Telegram
+    # update or a Twilio form is a few kilobytes, the largest console form (a practice in
+    # the editor) some tens of kilobytes.
+    max_request_bytes: int = 1024 * 1024
+
     # Not part of the provider contract, but worth a knob.
     sms_segment_budget: int = 2
     conversation_ttl_minutes: int = 24 * 60
