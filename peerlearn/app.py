@@ -16,7 +16,7 @@ from peerlearn.settings import PROJECT_ROOT, Settings
 from peerlearn.wiring import Services, build
 from peerlearn.worker import make_scheduler
 from services.accounts import ensure_admin
-from web import api, console, docs, moderation, simulator
+from web import api, console, docs, moderation, simulator, unavailable
 from web.cross_site import JsonOnly
 from web.headers import SecurityHeaders
 from webhooks import health, routes
@@ -57,6 +57,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(api.make_router(services))
     app.include_router(moderation.make_router(services))
     app.include_router(docs.make_router())
+    for error in unavailable.ERRORS:  # database out of reach: 503, not 500
+        app.add_exception_handler(error, unavailable.answer)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
     app.add_middleware(JsonOnly)
     app.add_middleware(SecurityHeaders)
