@@ -85,3 +85,16 @@ def test_a_keyboard_that_cannot_be_edited_comes_again_as_a_new_message(live):
     assert ticked(again["reply_markup"]) == ["2"]
     row = live.outbound()[-1]
     assert row.status == "sent" and row.provider_id != str(question)
+
+
+def test_a_tap_on_a_message_id_no_column_holds_ticks_on_a_new_message(live):
+    """The edit is kept in the outbox's `edits` (64 characters): an id of 70 digits is
+    no message id, so the ticked keyboard goes as a new message instead of failing."""
+    to_topics(live)
+    sent = len(live.telegram.sent())
+    assert live.post_telegram(tap("1", 10**70)).status_code == 200
+    live.dispatch()
+    assert live.inbound()[-1].status == "processed"
+    assert edits(live) == []
+    (new,) = live.telegram.sent()[sent:]
+    assert ticked(new["reply_markup"]) == ["1"]

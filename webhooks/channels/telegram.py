@@ -129,8 +129,10 @@ class TelegramAdapter:
             pressed = query.data if isinstance(query.data, str) else ""  # Bot API: a string
             item = make(chat, pressed, "callback" if pressed else "other",
                         process=bool(pressed))
-            if query.message:
-                item.payload["tapped"] = str(query.message.message_id)
+            tapped = telegram_raw.message_id(query.message.message_id) if query.message \
+                else None
+            if tapped:
+                item.payload["tapped"] = tapped
             return item
         if update.my_chat_member:
             status = update.my_chat_member.new_chat_member.status

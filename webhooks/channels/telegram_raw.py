@@ -15,6 +15,7 @@ from dataclasses import dataclass
 # Telegram's usernames: letters, digits and underscores, at most 32 (anything else is not
 # one, and is never shown to a peer as a contact).
 USERNAME = re.compile(r"[A-Za-z0-9_]{1,32}")
+MAX_MESSAGE_ID = 2**63  # ids are 64-bit at most (the outbox keeps them as text)
 MEDIA = ("photo", "voice", "audio", "video", "document", "sticker", "location", "contact")
 
 
@@ -46,15 +47,19 @@ def username(user: object) -> str | None:
     return f"@{name}" if isinstance(name, str) and USERNAME.fullmatch(name) else None
 
 
+def message_id(value) -> str | None:
+    """A message's id as a reply that edits it keeps it (the outbox's `edits`), or None
+    when it is no message id: a reply to it then goes as a new message."""
+    return str(value) if type(value) is int and 0 < value < MAX_MESSAGE_ID else None
+
+
 def _pressed(query: dict) -> Essentials:
     message, sender = _dict(query.get("message")), _dict(query.get("from"))
     chat = _id(_dict(message.get("chat")).get("id"))
     chat = chat if chat is not None else _id(sender.get("id"))
     pressed = query.get("data") if isinstance(query.get("data"), str) else ""
-    tapped = _id(message.get("message_id"))
     return Essentials("callback" if pressed else "other", chat, pressed,
-                      username=username(sender),
-                      tapped=str(tapped) if tapped is not None else None)
+                      username=username(sender), tapped=message_id(message.get("message_id")))
 
 
 def _message(message: dict, *, edited: bool) -> Essentials:
