@@ -21,7 +21,7 @@ from peerlearn.settings import BUNDLED_PACKS, Settings
 from peerlearn.wiring import Services, build
 from services.search import reindex
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.fuzz_summary"]
 CONTENT_TABLES = ("searchdoc", "faq", "snippet", "practicetranslation", "practice")
 
 
