@@ -22,7 +22,7 @@ from peerlearn.wiring import Services, build
 from services.search import reindex
 from tests.support.environment import isolate
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.fuzz_summary"]
 CONTENT_TABLES = ("searchdoc", "faq", "snippet", "practicetranslation", "practice")
 
 

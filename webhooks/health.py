@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -29,7 +30,7 @@ def make_router(services) -> APIRouter:
         return {"status": "ok"}
 
 
-    @router.get("/metrics")
+    @router.get("/metrics", response_class=PlainTextResponse)
     def metrics() -> Response:
         """Prometheus text format."""
         return Response(generate_latest(services.metrics), media_type=CONTENT_TYPE_LATEST)

@@ -11,16 +11,18 @@ relay reports (peers.py), member-documented practices, visits and replication
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from web.moderation import members, peers, practices, questions
+from web.moderation.nul import refuse_nul
 
 PREFIX = "/api/moderation"
 
 
 def make_router(services) -> APIRouter:
-    """All moderation routes; each checks its own permission (auth.require)."""
-    router = APIRouter(prefix=PREFIX, tags=["moderation"])
+    """All moderation routes; each checks its own permission (auth.require) and refuses
+    text PostgreSQL cannot hold (nul.py)."""
+    router = APIRouter(prefix=PREFIX, tags=["moderation"], dependencies=[Depends(refuse_nul)])
     for area in (questions, peers, practices, members):
         router.include_router(area.make_router(services))
     return router
