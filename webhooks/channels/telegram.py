@@ -82,7 +82,8 @@ class TelegramAdapter:
             update = Update.de_json(data, None)
         except Exception as exc:  # a field PTB requires is missing or of another type
             return fitting([self.unread(data, exc)])
-        for message in (update.message, update.edited_message):
+        query = update.callback_query
+        for message in (update.message, update.edited_message, query and query.message):
             if message is not None and message.chat is None:
                 raise Malformed("a message without its chat")
         return fitting([self.item(update, data)])

@@ -100,6 +100,11 @@ CASES = [
     Incoming("update_id true", {"update_id": True, "message": {}}, status=400, stored=0),
     Incoming("message without a chat", {"update_id": 5005, "message": {
         "message_id": 1, "date": 1, "from": USER, "text": "hi"}}, status=400, stored=0),
+    Incoming("button pressed on a message without its chat", {"update_id": 5012,
+             "callback_query": {"id": "cbq-9", "from": USER, "chat_instance": "ci",
+                                "data": "1", "message": {"message_id": 9, "date": 1,
+                                                         "chat": None}}},
+             status=400, stored=0),
     Incoming("JSON nested 100,000 deep", b'{"update_id": 5006, "message": '
              + b"[" * 100_000 + b"]" * 100_000 + b"}", status=400, stored=0),
     Incoming("text a lone surrogate", b'{"update_id": 5007, "message": {"message_id": 1, '
