@@ -12,7 +12,7 @@ from content.models.console import (
 )
 from content.models.conversation import ConversationState
 from content.models.members import Identity, Member, Organisation
-from content.models.messages import InboundMessage, OutboundMessage
+from content.models.messages import DispatchWorker, InboundMessage, OutboundMessage
 from content.models.offers import MemberOffer as MemberOffer  # exported
 from content.models.peers import Introduction, Job, ReplicationReport, VisitInterest
 from content.models.practices import Faq, Practice, PracticeTranslation, Reading, Snippet
@@ -21,7 +21,8 @@ from content.models.search import SearchDoc
 
 __all__ = [
     "Answer", "ApiToken", "AuditLog", "CatalogText", "ConsoleAccount", "ConsoleSession",
-    "ConversationState", "LoginFailure", "PracticeVersion", "Faq", "Identity", "InboundMessage",
+    "ConversationState", "DispatchWorker", "LoginFailure", "PracticeVersion", "Faq",
+    "Identity", "InboundMessage",
     "Introduction", "Job", "Member", "Organisation", "OutboundMessage", "Practice",
     "PracticeTranslation", "Question", "QuestionRoute", "Reading", "ReplicationReport",
     "SearchDoc", "Snippet", "VisitInterest", "utcnow",

@@ -3,6 +3,8 @@
 An inbound row is written, and committed, before the provider is acknowledged; its
 (provider, provider_key) is unique so a retried webhook is processed once. Every send
 is an outbound row, written in the same transaction as the state change that caused it.
+A dispatcher process keeps a DispatchWorker row alive while it holds outbox rows
+(services/delivery/heartbeat.py).
 """
 
 from __future__ import annotations
@@ -80,3 +82,14 @@ class OutboundMessage(SQLModel, table=True):
     created_at: datetime = created_field()
     sent_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DispatchWorker(SQLModel, table=True):
+    """A dispatcher that may hold outbox rows (`claimed_by` starts with its name); it
+    counts `beat` up every few seconds while it lives. Another worker that sees the
+    count stand still long enough takes its rows over."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    beat: int = 0
+    started_at: datetime = Field(default_factory=utcnow)
+    beat_at: datetime = Field(default_factory=utcnow)  # for people; takeover never reads it

@@ -1,10 +1,25 @@
 """The outbox dispatcher: claims due rows, checks opt-out and rates, sends, records.
 
-Claiming writes a fresh claim token into the rows (with `FOR UPDATE SKIP LOCKED` on
-PostgreSQL), so two workers never hold the same row; a row whose worker died is
-released when its lease runs out. Replies (priority 0) go before broadcasts (1).
-Rows for one recipient are sent in order, recipients in parallel; a recipient over
-its rate is put back with a later due time instead of holding up the batch.
+Claiming writes a fresh claim token ("worker:batch") into the rows (with `FOR UPDATE
+SKIP LOCKED` on PostgreSQL), so two workers never hold the same row. Replies (priority
+0) go before broadcasts (1). Rows for one recipient are sent in order, recipients in
+parallel; a recipient over its rate is put back with a later due time instead of holding
+up the batch.
+
+After `kill -9`, what goes out twice is at most what was in flight; after a database
+outage, nothing:
+- Each send's result is written as soon as it is known (recorder.py, a few a
+  statement), and a send keeps its slot until then: sends in flight plus results not
+  yet written never exceed `concurrency`. After `kill -9` the other claimed rows were
+  never sent, so what goes out twice is at most what was in flight.
+- A dead worker's rows are taken over by any live worker within seconds of its
+  heartbeat stopping (heartbeat.py), not after the lease; the lease is left for rows of
+  a claimer that never had a heartbeat (an older version of this code).
+- When the database stops, the results in hand are kept and their write retried until
+  it succeeds; the rows stay `sending` under this worker's claim, which no worker
+  re-claims: not this one (it claims only `queued` rows), and not another, since this
+  one's heartbeat resumes as soon as the database does, before any watcher may judge
+  it (heartbeat.py). No send starts while this worker's heartbeat is stale.
 """
 
 from __future__ import annotations
@@ -17,21 +32,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import exists, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine as Database
 from sqlmodel import Session, select
 
 from content.db import is_sqlite, session_scope
-from content.models import Identity, OutboundMessage, utcnow
+from content.models import DispatchWorker, Identity, OutboundMessage, utcnow
+from services.backoff import Backoff, pause
+from services.delivery.heartbeat import Heartbeat, new_name
 from services.delivery.outbox import ALLOWED_WHEN_OPTED_OUT
 from services.delivery.ratelimit import Limiter
+from services.delivery.recorder import Outcome, Recorder
 from services.delivery.senders import Rejected, RetryLater, Sender
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-RECORDED = ("status", "attempts", "provider_id", "sent_at", "billed_segments", "error_code",
-            "error", "next_attempt_at")
+WORKERS = DispatchWorker.__table__
 
 
 @dataclass
@@ -41,14 +58,20 @@ class Dispatcher:
     db: Database
     senders: dict[str, Sender]
     limiter: Limiter = field(default_factory=lambda: Limiter({}))
-    worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    worker: str = field(default_factory=new_name)
     batch: int = 200
-    lease: timedelta = timedelta(minutes=2)
+    lease: timedelta = timedelta(minutes=2)  # for claims of workers without a heartbeat
     concurrency: int = 32  # requests in flight; more only queues inside the HTTP client
+    heartbeat_every: float = 1.0
+    dead_after: float = 5.0
+
+    def __post_init__(self) -> None:
+        self.heart = Heartbeat(self.db, self.worker, self.heartbeat_every, self.dead_after)
+        self.recorder = Recorder(self.db)
 
     def claim(self) -> list[OutboundMessage]:
         """Takes up to `batch` due rows for this worker."""
-        token, now = f"{self.worker}:{uuid.uuid4().hex[:8]}", utcnow()
+        token, now = f"{self.heart.name}:{uuid.uuid4().hex[:8]}", utcnow()
         with session_scope(self.db) as session:
             self._release_expired(session, now)
             due = (sa_select(OutboundMessage.id)
@@ -74,66 +97,77 @@ class Dispatcher:
 
     async def run_once(self) -> int:
         """Claims and sends one batch; returns how many rows it handled."""
-        rows = await asyncio.to_thread(self.claim)
-        if not rows:
-            return 0
-        self._slots = asyncio.Semaphore(self.concurrency)
-        outcomes: dict[int, dict] = {}
-        blocked = await asyncio.to_thread(self._opted_out, rows)
-        by_recipient: dict[int, list[OutboundMessage]] = defaultdict(list)
-        for row in rows:
-            if row.identity_id in blocked and row.purpose not in ALLOWED_WHEN_OPTED_OUT:
-                outcomes[row.id] = {"status": "suppressed", "error_code": "opted-out"}
-            else:
-                by_recipient[row.identity_id].append(row)
-        try:
-            await asyncio.gather(*(self._send_in_order(group, outcomes)
-                                   for group in by_recipient.values()))
-        finally:  # cancelled or not, what was sent is recorded and the rest released
-            await asyncio.to_thread(self._record, rows, outcomes)
-        return len(rows)
+        async with self.heart.alive():
+            if not await self.heart.ready(patience=self.heartbeat_every):
+                return 0  # no heartbeat (the database is away): claim nothing
+            rows = await asyncio.to_thread(self.claim)
+            if rows:
+                await self._deliver(rows, rows[0].claimed_by)
+            return len(rows)
 
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
         """Keeps dispatching until `stop` is set; finishes the batch in hand first."""
-        while not stop.is_set():
-            try:
-                handled = await self.run_once()
-            except Exception:
-                log.exception("dispatcher batch failed")
-                handled = 0
-            if not handled:
+        trouble = Backoff("dispatching", log, first=idle, cap=5.0)
+        async with self.heart.alive():
+            while not stop.is_set():
                 try:
-                    await asyncio.wait_for(stop.wait(), timeout=idle)
-                except TimeoutError:
-                    pass
+                    handled = await self.run_once()
+                    trouble.succeeded()
+                    wait = 0 if handled else idle
+                except Exception as exc:
+                    wait = trouble.failed(exc)
+                if wait:
+                    await pause(stop, wait)
 
-    async def _send_in_order(self, group: list[OutboundMessage], outcomes: dict) -> None:
+    async def _deliver(self, rows: list[OutboundMessage], token: str) -> None:
+        self._slots = asyncio.Semaphore(self.concurrency)
+        try:
+            blocked = await asyncio.to_thread(self._opted_out, rows)
+            by_recipient: dict[int, list[OutboundMessage]] = defaultdict(list)
+            suppressed = []
+            for row in rows:
+                if row.identity_id in blocked and row.purpose not in ALLOWED_WHEN_OPTED_OUT:
+                    suppressed.append(Outcome(row, token, {"status": "suppressed",
+                                                           "error_code": "opted-out"}))
+                else:
+                    by_recipient[row.identity_id].append(row)
+            await asyncio.gather(*map(self.recorder.record, suppressed),
+                                 *(self._send_in_order(group, token)
+                                   for group in by_recipient.values()))
+        finally:  # cancelled or not, what was sent is recorded and the rest released
+            await self.recorder.drain()
+            await self.recorder.release(token)
+
+    async def _send_in_order(self, group: list[OutboundMessage], token: str) -> None:
         for i, row in enumerate(group):
             wait = self.limiter.recipient(row.provider, row.address)
             if wait > 0:  # over the recipient's rate: this row and the rest come back later
                 later = utcnow() + timedelta(seconds=wait)
-                for waiting in group[i:]:
-                    outcomes[waiting.id] = {"status": "queued", "next_attempt_at": later,
-                                            "attempts": waiting.attempts - 1}
+                await asyncio.gather(*(self.recorder.record(Outcome(
+                    waiting, token, {"status": "queued", "next_attempt_at": later,
+                                     "attempts": waiting.attempts - 1}))
+                    for waiting in group[i:]))
                 return
             await self.limiter.overall(row.provider)
-            outcomes[row.id] = await self._send(row)
+            async with self._slots:  # held until the result is written
+                if not await self.heart.ready(token):
+                    return  # taken for dead: these rows are another worker's now
+                values, opt_out = await self._send(row)
+                await self.recorder.record(Outcome(row, token, values, opt_out))
 
-    async def _send(self, row: OutboundMessage) -> dict:
+    async def _send(self, row: OutboundMessage) -> tuple[dict, bool]:
         try:
-            async with self._slots:
-                result = await self.senders[row.provider].send(row)
+            result = await self.senders[row.provider].send(row)
         except RetryLater as exc:
-            return self._retry(row, exc)
+            return self._retry(row, exc), False
         except Rejected as exc:
-            return {"status": "dead", "error_code": exc.code, "error": str(exc),
-                    "_opt_out": exc.opt_out}
+            return {"status": "dead", "error_code": exc.code, "error": str(exc)}, exc.opt_out
         except Exception as exc:  # an unknown failure is treated as worth retrying
             log.exception("send of outbox row %s failed", row.id)
-            return self._retry(row, RetryLater(None, "error", str(exc)))
+            return self._retry(row, RetryLater(None, "error", str(exc))), False
         return {"status": result.status, "provider_id": result.provider_id,
                 "sent_at": utcnow(), "billed_segments": result.segments,
-                "error_code": None, "error": None}
+                "error_code": None, "error": None}, False
 
     def _retry(self, row: OutboundMessage, exc: RetryLater) -> dict:
         if row.attempts >= MAX_ATTEMPTS:
@@ -149,28 +183,10 @@ class Dispatcher:
             return set(session.exec(select(Identity.id).where(
                 Identity.id.in_(ids), Identity.opted_out)))
 
-    def _record(self, rows: list[OutboundMessage], outcomes: dict[int, dict]) -> None:
-        """Writes every row's outcome in one statement (executemany), one transaction."""
-        now, params, opt_outs = utcnow(), [], set()
-        for row in rows:
-            values = {name: getattr(row, name) for name in RECORDED}
-            values.update(outcomes.get(row.id) or {"status": "queued",
-                                                   "attempts": row.attempts - 1})
-            if values.pop("_opt_out", False):
-                opt_outs.add(row.identity_id)
-            params.append({"_id": row.id, **values})
-        table = OutboundMessage.__table__
-        statement = update(table).where(table.c.id == bindparam("_id")).values(
-            claimed_by=None, updated_at=now, **{name: bindparam(name) for name in RECORDED})
-        with self.db.begin() as connection:
-            connection.execute(statement, params)
-            if opt_outs:
-                connection.execute(update(Identity.__table__)
-                                   .where(Identity.__table__.c.id.in_(opt_outs))
-                                   .values(opted_out=True, opted_out_at=now))
-
     def _release_expired(self, session: Session, now) -> None:
+        """Rows claimed longer than the lease ago by a claimer with no heartbeat row."""
+        beating = exists().where(OutboundMessage.claimed_by.like(WORKERS.c.name.concat(":%")))
         session.exec(update(OutboundMessage)
                      .where(OutboundMessage.status == "sending",
-                            OutboundMessage.claimed_at < now - self.lease)
+                            OutboundMessage.claimed_at < now - self.lease, ~beating)
                      .values(status="queued", claimed_by=None))

@@ -6,13 +6,17 @@ request to a route name and a handler through `resolve`. Every known request is
 recorded in `calls`; anything the fake does not know goes to `unexpected` and is
 answered 404 (or the status of a raised `Reject`), so tests can assert that
 `unexpected` is empty at teardown. `fail_next(route, *responses)` queues one-shot
-scripted answers for a route, served before its normal handler.
+scripted answers for a route, served before its normal handler. `delay` makes every
+recognised request take that many seconds (a slow provider); `in_flight` counts the
+requests being answered now. A request counts as made (it is in `calls`) even when the
+client went away before the answer: the provider got it.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -108,6 +112,11 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 1024
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away mid-answer (a killed worker) is no error of ours."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class FakeServer:
     """A fake HTTP provider; subclasses implement `resolve`."""
@@ -121,6 +130,8 @@ class FakeServer:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
+        self.delay = 0.0
+        self._in_flight = 0
 
     # -- to override -------------------------------------------------------------
     def resolve(self, call: Call) -> tuple[str, Handler] | None:
@@ -184,6 +195,12 @@ class FakeServer:
         with self._lock:
             return list(self._unexpected)
 
+    @property
+    def in_flight(self) -> int:
+        """Recognised requests received and not yet answered."""
+        with self._lock:
+            return self._in_flight
+
     def calls_to(self, route: str) -> list[Call]:
         return [call for call in self.calls if call.route == route]
 
@@ -229,9 +246,14 @@ class FakeServer:
         with self._lock:
             queue = self._scripted.get(call.route)
             scripted = queue.popleft() if queue else None
+            self._in_flight += 1
         try:
+            if self.delay:
+                time.sleep(self.delay)
             response = scripted if scripted is not None else handler(call)
         except Exception as exc:  # a bug in the fake or a malformed request
+            with self._lock:
+                self._in_flight -= 1
             self._note_unexpected(call, f"handler error: {exc!r}")
             return 500, {"error": repr(exc)}, {}
         status, payload = response[0], response[1]
@@ -239,6 +261,7 @@ class FakeServer:
         call.status = status
         with self._lock:
             self._calls.append(call)
+            self._in_flight -= 1
         return status, payload, extra
 
     def _note_unexpected(self, call: Call, reason: str) -> None:
