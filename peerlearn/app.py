@@ -14,7 +14,7 @@ from content.models import utcnow
 from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import PROJECT_ROOT, Settings
 from peerlearn.wiring import Services, build
-from peerlearn.worker import make_scheduler
+from peerlearn.worker import make_scheduler, retry_loop
 from services.accounts import ensure_admin
 from web import api, console, docs, moderation, simulator, unavailable
 from web.cross_site import JsonOnly
@@ -35,11 +35,14 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         tasks = []
         await services.start()
         if settings.run_dispatcher:
-            # One process serves everything (`make run`): it also sends, and keeps the
-            # schedule (safe next to any number of workers doing the same).
+            # One process serves everything (`make run`): it also sends, keeps the
+            # schedule and retries failed inbound messages (safe next to any number of
+            # workers doing the same).
             tasks = [asyncio.create_task(services.dispatcher().run(stop)),
                      asyncio.create_task(make_scheduler(services).run(
-                         stop, settings.scheduler_every_seconds))]
+                         stop, settings.scheduler_every_seconds)),
+                     asyncio.create_task(retry_loop(services, stop,
+                                                    settings.inbound_retry_seconds))]
         try:
             yield
         finally:

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     sms_segment_budget: int = 2
     conversation_ttl_minutes: int = 24 * 60
     run_dispatcher: bool = True
+    inbound_retry_seconds: float = 10.0  # how often stored messages that failed are retried
     # Send rates (messages a second); 0 turns a limit off.
     telegram_rate: float = 30.0  # overall, Bot API guidance
     telegram_chat_rate: float = 1.0  # per chat

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 import signal
 
 import typer
@@ -13,11 +11,10 @@ from telegram.error import TelegramError
 from peerlearn.logs import configure_logging
 from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import Settings
+from peerlearn.telegram_poll import Poller
 from peerlearn.wiring import build
-from webhooks.channels.base import Malformed
-from webhooks.channels.telegram import UPDATE_KINDS, TelegramAdapter, make_bot, raw_updates
-
-log = logging.getLogger(__name__)
+from peerlearn.worker import retry_loop
+from webhooks.channels.telegram import UPDATE_KINDS, TelegramAdapter, make_bot
 
 app = typer.Typer(help="Connect the Telegram bot.", no_args_is_help=True)
 
@@ -64,42 +61,24 @@ def poll(timeout: int = typer.Option(30, help="Long-polling timeout in seconds")
     asyncio.run(_poll(services, token, timeout))
 
 
-async def _poll(services, token: str, timeout: int) -> None:
+async def _poll(services, token: str, timeout: int, *, poller: dict | None = None) -> None:
+    """Polls, sends and retries failed inbound messages until SIGINT or SIGTERM;
+    `poller` overrides the Poller's fields (its back-off)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await services.start()
     adapter: TelegramAdapter = services.adapters["/webhooks/telegram"]
-    dispatcher = asyncio.create_task(services.dispatcher().run(stop))
-    async with make_bot(token, services.settings.telegram_api_base) as bot:
-        await bot.delete_webhook()
-        typer.echo(f"polling as @{bot.username}; Ctrl-C to stop")
-        offset = None
-        while not stop.is_set():
-            with contextlib.suppress(TelegramError):
-                for data in await raw_updates(bot, offset, timeout):
-                    offset = max(offset or 0, _update_id(data) + 1)
-                    await _receive(services, adapter, bot, data)
-    await dispatcher
-    await services.aclose()
-
-
-def _update_id(data) -> int:
-    update_id = data.get("update_id") if isinstance(data, dict) else None
-    return update_id if type(update_id) is int else -1
-
-
-async def _receive(services, adapter: TelegramAdapter, bot, data) -> None:
-    """One polled update through the adapter's read, as a webhook's; one that can never
-    be an update is skipped (a webhook would answer it 400)."""
+    tasks = [asyncio.create_task(services.dispatcher().run(stop)),
+             asyncio.create_task(retry_loop(services, stop,
+                                            services.settings.inbound_retry_seconds))]
     try:
-        items = adapter.read(data)
-    except Malformed as exc:
-        log.warning("skipped a polled update: %s", exc)
-        return
-    for item in items:
-        await asyncio.to_thread(services.inbox.receive, item)
-        query = item.payload.get("callback_query")
-        if item.kind == "callback" and isinstance(query, dict) and query.get("id"):
-            await bot.answer_callback_query(str(query["id"]))
+        async with make_bot(token, services.settings.telegram_api_base) as bot:
+            await bot.delete_webhook()
+            typer.echo(f"polling as @{bot.username}; Ctrl-C to stop")
+            await Poller(bot, adapter, services.inbox, **(poller or {})).run(stop, timeout)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+        await services.aclose()

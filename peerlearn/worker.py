@@ -1,16 +1,18 @@
 """The worker role: the outbox dispatcher, retries of unprocessed inbound messages, and
-the scheduler (follow-ups, escalations, weekly stories, relay expiry)."""
+the scheduler (follow-ups, escalations, weekly stories, relay expiry). `serve` with its
+dispatcher runs the same loops (peerlearn/app.py). Each keeps going through database
+trouble, with back-off and one log line per kind of failure (services/backoff.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
 from bot.retry import retry_inbound
 from bot.scheduler import Scheduler
 from peerlearn.wiring import Services
+from services.backoff import Backoff, pause
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +27,11 @@ def make_scheduler(services: Services) -> Scheduler:
 
 
 async def run_worker(services: Services, *, share: float = 1.0, signals=(),
-                     stop: asyncio.Event | None = None, retry_every: float = 10.0,
+                     stop: asyncio.Event | None = None, retry_every: float | None = None,
                      tick_every: float | None = None) -> None:
     """Runs until a signal arrives or `stop` is set; the batch in hand is finished first.
-    `tick_every` (seconds between scheduler ticks) defaults to the settings'."""
+    `tick_every` (seconds between scheduler ticks) and `retry_every` (between passes over
+    failed inbound messages) default to the settings'."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in signals:
@@ -38,11 +41,22 @@ async def run_worker(services: Services, *, share: float = 1.0, signals=(),
     tasks = [asyncio.create_task(services.dispatcher(share).run(stop)),
              asyncio.create_task(make_scheduler(services).run(stop, every))]
     try:
-        while not stop.is_set():
-            await asyncio.to_thread(retry_inbound, services.inbox)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=retry_every)
+        await retry_loop(services, stop, retry_every or services.settings.inbound_retry_seconds)
     finally:
         stop.set()
         await asyncio.gather(*tasks)
         await services.aclose()
+
+
+async def retry_loop(services: Services, stop: asyncio.Event, every: float) -> None:
+    """Processes stored inbound messages that failed or were never processed, every
+    `every` seconds, until `stop` is set; a failing pass is retried with back-off."""
+    trouble = Backoff("inbound retries", log, first=every, cap=max(every, 60.0))
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(retry_inbound, services.inbox)
+            trouble.succeeded()
+            wait = every
+        except Exception as exc:  # the database is away: try again later
+            wait = trouble.failed(exc)
+        await pause(stop, wait)

@@ -4,10 +4,12 @@ stops gracefully; `serve` with its dispatcher keeps the schedule too."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from bot import jobs
@@ -157,3 +159,57 @@ def test_serve_keeps_the_schedule_when_it_runs_the_dispatcher(services, followup
             never(lambda: delivered_and_done(services.db, job_id), "a follow-up sent", 0.5)
     assert delivered_and_done(services.db, job_id) is run_dispatcher
     assert followups == ([job_id] if run_dispatcher else [])
+
+
+def stored_unprocessed(services) -> int:
+    """An inbound row a web process stored and never processed (it died first)."""
+    inbound_id, _ = services.inbox.store(InboundItem(
+        provider="simulator", channel="sms", address="+85512345678", provider_key="k",
+        text="hi"))
+    with Session(services.db) as session:
+        row = session.get(InboundMessage, inbound_id)
+        row.received_at = utcnow() - timedelta(minutes=5)
+        session.add(row)
+        session.commit()
+    return inbound_id
+
+
+def processed(db, inbound_id: int) -> bool:
+    with Session(db) as session:
+        return session.get(InboundMessage, inbound_id).status == "processed"
+
+
+def test_serve_with_its_dispatcher_retries_unprocessed_messages(services):
+    settings = services.settings.model_copy(update={"run_dispatcher": True,
+                                                    "inbound_retry_seconds": 0.05})
+    services.settings = settings
+    inbound_id = stored_unprocessed(services)
+    with TestClient(create_app(settings, services)):
+        wait_for(lambda: processed(services.db, inbound_id), "the message processed")
+
+
+def test_the_worker_keeps_retrying_through_a_database_error(services, caplog):
+    caplog.set_level(logging.DEBUG, logger="peerlearn.worker")
+    failures = lambda: [r for r in caplog.records if r.getMessage() == "inbound retries failed"]  # noqa: E731
+
+    async def run():
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(services, stop=stop, retry_every=0.02,
+                                                tick_every=3600))
+        with services.db.begin() as conn:  # the table is away: every pass fails
+            conn.execute(text("ALTER TABLE inboundmessage RENAME TO inbound_away"))
+        await wait_for_async(lambda: len(failures()) >= 3, "three failed passes")
+        with services.db.begin() as conn:
+            conn.execute(text("ALTER TABLE inbound_away RENAME TO inboundmessage"))
+        inbound_id = await asyncio.to_thread(stored_unprocessed, services)
+        await wait_for_async(lambda: processed(services.db, inbound_id),
+                             "the message processed after the error")
+        assert not worker.done()
+        stop.set()
+        await worker
+
+    asyncio.run(run())
+    said = [r.getMessage().split(";")[0] for r in caplog.records if r.levelno >= logging.WARNING
+            and r.name == "peerlearn.worker"]
+    assert len(said) == 2 and said[0].startswith("inbound retries failing (")  # once
+    assert said[1].startswith("inbound retries recovered after ")
