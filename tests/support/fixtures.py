@@ -50,3 +50,16 @@ def live(settings, db, fake_telegram, fake_twilio):
     yield running
     running.client.__exit__(None, None, None)
     clear(db)
+
+
+@pytest.fixture
+def throwaway_pg():
+    """A PostgreSQL server of the test's own, to stop and start (a database outage);
+    the machine's shared server is never touched. Skipped where none is installed."""
+    from tests.support.throwaway_pg import postgres_bin, throwaway_postgres
+
+    if postgres_bin() is None:
+        pytest.skip("no PostgreSQL server to start a throwaway one "
+                    "(/usr/lib/postgresql/*/bin/initdb not found)")
+    with throwaway_postgres() as server:
+        yield server
