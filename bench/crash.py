@@ -47,10 +47,10 @@ from tests.support.crash import (  # noqa: E402
     migrate,
     queue_rows,
     start_worker,
-    wait_until,
 )
 from tests.support.fake_twilio import FakeTwilio  # noqa: E402
 from tests.support.throwaway_pg import throwaway_postgres  # noqa: E402
+from tests.support.waiting import wait_for  # noqa: E402
 
 DRILLS = ("kill-sqlite", "kill-postgresql", "outage")
 CONCURRENCY = 32  # the dispatcher's sends in flight, in both revisions
@@ -105,20 +105,21 @@ class Drill:
 
 def since(start: float, condition, patience: float) -> float | None:
     """Seconds from `start` until `condition` holds; None if not within `patience`."""
-    try:
-        wait_until(condition, patience, "condition", every=0.1)
-    except TimeoutError:
-        return None
+    deadline = time.monotonic() + patience
+    while not condition():
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.1)
     return time.monotonic() - start
 
 
 def kill(drill: Drill) -> dict:
     first = drill.worker("first")
-    wait_until(lambda: drill.mid_dispatch(drill.args.rows // 3), 120, "first sends")
+    wait_for(lambda: drill.mid_dispatch(drill.args.rows // 3), "the first sends", 120)
     in_flight = drill.twilio.in_flight
     first.kill()
     killed, dead = time.monotonic(), claimers(drill.url)
-    wait_until(lambda: drill.twilio.in_flight == 0, 30, "the requests in flight answered")
+    wait_for(lambda: drill.twilio.in_flight == 0, "the requests in flight answered", 30)
     sent_before = drill.calls()
     second = drill.worker("second")
     try:
@@ -133,7 +134,7 @@ def kill(drill: Drill) -> dict:
 def outage(drill: Drill, server) -> dict:
     workers = [drill.worker(f"worker{i}") for i in (1, 2)]
     try:
-        wait_until(lambda: drill.mid_dispatch(drill.args.rows // 5), 120, "first sends")
+        wait_for(lambda: drill.mid_dispatch(drill.args.rows // 5), "the first sends", 120)
         in_flight = drill.twilio.in_flight
         server.stop()
         time.sleep(drill.args.outage)  # the outage itself

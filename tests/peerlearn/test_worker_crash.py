@@ -19,7 +19,8 @@ from content.db import make_engine
 from peerlearn.migrate import upgrade
 from services.delivery.dispatcher import Dispatcher
 from tests.conftest import clear
-from tests.support.crash import Tally, all_final, queue_rows, start_worker, wait_until
+from tests.support.crash import Tally, all_final, queue_rows, start_worker
+from tests.support.waiting import wait_for
 
 ROWS = 300
 SLOW = 0.2  # seconds the provider takes to answer each message
@@ -47,7 +48,7 @@ def test_kill_9_loses_nothing_and_doubles_at_most_the_sends_in_flight(drill_url,
     queue_rows(drill_url, ROWS)
     first = start_worker(drill_url, fake_twilio, tmp_path, name="first")
     try:
-        wait_until(lambda: mid_dispatch(fake_twilio, 100), 60, "the first worker sending")
+        wait_for(lambda: mid_dispatch(fake_twilio, 100), "the first worker sending", 60)
         first.kill()
     finally:
         first.stop()
@@ -56,8 +57,8 @@ def test_kill_9_loses_nothing_and_doubles_at_most_the_sends_in_flight(drill_url,
     second = start_worker(drill_url, fake_twilio, tmp_path, name="second")
     try:
         # Half the lease: rows left to the lease would still be waiting.
-        wait_until(lambda: all_final(drill_url, ROWS), Dispatcher.lease.total_seconds() / 2,
-                   "every row sent after the kill")
+        wait_for(lambda: all_final(drill_url, ROWS), "every row sent after the kill",
+                 Dispatcher.lease.total_seconds() / 2)
     finally:
         second.stop()
     tally = Tally.of(fake_twilio, ROWS)
@@ -75,11 +76,11 @@ def test_a_database_outage_mid_dispatch_doubles_nothing(throwaway_pg, fake_twili
     queue_rows(url, ROWS)
     workers = [start_worker(url, fake_twilio, tmp_path, name=f"worker{i}") for i in (1, 2)]
     try:
-        wait_until(lambda: mid_dispatch(fake_twilio, 60), 60, "the workers sending")
+        wait_for(lambda: mid_dispatch(fake_twilio, 60), "the workers sending", 60)
         throwaway_pg.stop()
         time.sleep(OUTAGE)  # the outage itself: how long the database stays away
         throwaway_pg.start()
-        wait_until(lambda: all_final(url, ROWS), 60, "every row sent after the outage")
+        wait_for(lambda: all_final(url, ROWS), "every row sent after the outage", 60)
         assert [worker.alive() for worker in workers] == [True, True]
     finally:
         for worker in workers:

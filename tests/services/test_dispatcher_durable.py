@@ -15,7 +15,7 @@ from services.delivery.dispatcher import Dispatcher
 from services.delivery.recorder import Outcome
 from services.delivery.senders import SendResult
 from tests.services.test_dispatcher import make_rows, rows
-from tests.support.crash import wait_until
+from tests.support.waiting import wait_for
 
 QUICK = dict(heartbeat_every=0.1, dead_after=0.5)  # each beat by hand, every 0.05 s
 
@@ -75,7 +75,7 @@ def test_a_silent_workers_rows_are_queued_again_a_beating_workers_never(services
         watcher.heart.beat()
         return "queued" in by_status()
 
-    wait_until(watched, 10, "the silent worker's rows queued again")
+    wait_for(watched, "the silent worker's rows queued again")
     assert by_status() == {"sending": {"beating"}, "queued": {""}}
     with Session(services.db) as session:
         workers = set(session.exec(select(DispatchWorker.name)))
@@ -88,8 +88,8 @@ def test_a_worker_taken_for_dead_sends_nothing_more_of_its_claim(services):
     taken.heart.beat()
     (row,) = taken.claim()
     watcher = Dispatcher(services.db, {}, worker="watcher", **QUICK)
-    wait_until(lambda: watcher.heart.beat() or rows(services.db)[row_id].status == "queued",
-               10, "the row taken over")
+    wait_for(lambda: watcher.heart.beat() or rows(services.db)[row_id].status == "queued",
+             "the row taken over")
     taken.heart.beat()  # back: it learns it was taken for dead
 
     async def after():

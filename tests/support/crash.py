@@ -11,18 +11,18 @@ token of the caller's reaches them).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from content.db import make_engine
 from tests.support.fake_twilio import FakeTwilio
@@ -126,29 +126,28 @@ def sends_per_row(twilio: FakeTwilio) -> Counter:
                    if call.form.get("Body", "").startswith(PREFIX))
 
 
+@functools.cache
+def _engine(url: str) -> Engine:
+    """One engine a database, for the drills' frequent looks (pre-ping: it outlives an
+    outage)."""
+    return make_engine(url)
+
+
 def statuses(url: str) -> Counter:
     """The drill rows by outbox status."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT status, count(*) FROM outboundmessage "
-                                     "WHERE text LIKE :p GROUP BY status"),
-                                {"p": PREFIX + "%"}).all()
-    finally:
-        engine.dispose()
+    with _engine(url).connect() as conn:
+        rows = conn.execute(text("SELECT status, count(*) FROM outboundmessage "
+                                 "WHERE text LIKE :p GROUP BY status"),
+                            {"p": PREFIX + "%"}).all()
     return Counter(dict(rows))
 
 
 def claimers(url: str) -> set[str]:
     """The workers (claim token prefixes) holding drill rows in `sending`."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            tokens = conn.execute(text("SELECT DISTINCT claimed_by FROM outboundmessage "
-                                       "WHERE status = 'sending' AND text LIKE :p"),
-                                  {"p": PREFIX + "%"}).scalars().all()
-    finally:
-        engine.dispose()
+    with _engine(url).connect() as conn:
+        tokens = conn.execute(text("SELECT DISTINCT claimed_by FROM outboundmessage "
+                                   "WHERE status = 'sending' AND text LIKE :p"),
+                              {"p": PREFIX + "%"}).scalars().all()
     return {token.split(":", 1)[0] for token in tokens if token}
 
 
@@ -156,18 +155,6 @@ def all_final(url: str, count: int) -> bool:
     """Whether every drill row was sent (none waits, none is being sent)."""
     found = statuses(url)
     return sum(found[status] for status in FINAL_SENT) == count
-
-
-def wait_until(condition: Callable[[], object], timeout: float, what: str,
-               every: float = 0.05) -> float:
-    """Polls `condition` until it holds; returns the seconds it took. Raises
-    TimeoutError naming `what` otherwise."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise TimeoutError(f"{what}: not within {timeout:.0f} s")
-        time.sleep(every)
-    return time.monotonic() - start
 
 
 @dataclass
