@@ -137,7 +137,8 @@ class Heartbeat:
                                                     beat_at=now))
             others = conn.execute(select(WORKERS.c.name, WORKERS.c.beat)
                                   .where(WORKERS.c.name != self.name)).all()
-        end, late = time.monotonic(), self.ok_at is not None and start - self.ok_at > 2 * self.every
+        end = time.monotonic()
+        late = self.ok_at is not None and start - self.ok_at > 2 * self.every
         if end - start > self.every or late:  # our own trouble: judge nobody on it
             self.seen.clear()
         self.registered, self.ok_at = True, start
