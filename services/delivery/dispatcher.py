@@ -19,7 +19,9 @@ outage, nothing:
   it succeeds; the rows stay `sending` under this worker's claim, which no worker
   re-claims: not this one (it claims only `queued` rows), and not another, since this
   one's heartbeat resumes as soon as the database does, before any watcher may judge
-  it (heartbeat.py). No send starts while this worker's heartbeat is stale.
+  it (heartbeat.py). No send starts while this worker's heartbeat is stale. A claim
+  whose answer was lost may have committed: its token is released (retried the same
+  way), so no row stays held by a worker that never knew it held it.
 """
 
 from __future__ import annotations
@@ -69,9 +71,9 @@ class Dispatcher:
         self.heart = Heartbeat(self.db, self.worker, self.heartbeat_every, self.dead_after)
         self.recorder = Recorder(self.db)
 
-    def claim(self) -> list[OutboundMessage]:
-        """Takes up to `batch` due rows for this worker."""
-        token, now = f"{self.heart.name}:{uuid.uuid4().hex[:8]}", utcnow()
+    def claim(self, token: str | None = None) -> list[OutboundMessage]:
+        """Takes up to `batch` due rows for this worker, under a new claim `token`."""
+        token, now = token or self.new_token(), utcnow()
         with session_scope(self.db) as session:
             self._release_expired(session, now)
             due = (sa_select(OutboundMessage.id)
@@ -100,10 +102,19 @@ class Dispatcher:
         async with self.heart.alive():
             if not await self.heart.ready(patience=self.heartbeat_every):
                 return 0  # no heartbeat (the database is away): claim nothing
-            rows = await asyncio.to_thread(self.claim)
+            token = self.new_token()
+            try:
+                rows = await asyncio.to_thread(self.claim, token)
+            except Exception:  # it may have committed all the same, its answer lost
+                await self.recorder.release(token)
+                raise
             if rows:
-                await self._deliver(rows, rows[0].claimed_by)
+                await self._deliver(rows, token)
             return len(rows)
+
+    def new_token(self) -> str:
+        """A claim token: this worker's name and a batch of its own."""
+        return f"{self.heart.name}:{uuid.uuid4().hex[:8]}"
 
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
         """Keeps dispatching until `stop` is set; finishes the batch in hand first."""
@@ -112,7 +123,8 @@ class Dispatcher:
             while not stop.is_set():
                 try:
                     handled = await self.run_once()
-                    trouble.succeeded()
+                    if self.heart.fresh():  # else it only waited for the database
+                        trouble.succeeded()
                     wait = 0 if handled else idle
                 except Exception as exc:
                     wait = trouble.failed(exc)

@@ -34,6 +34,19 @@ def mid_dispatch(twilio, sent: int) -> bool:
     return len(twilio.calls_to("createMessage")) >= sent and twilio.in_flight >= 8
 
 
+def logs(workers) -> str:
+    """What the workers said, for a failure's message."""
+    return "\n".join(f"--- {worker.log.name}\n{worker.stderr()}" for worker in workers)
+
+
+def waited(condition, what: str, timeout: float, workers) -> None:
+    """wait_for, with what the workers said if it fails."""
+    try:
+        wait_for(condition, what, timeout)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{logs(workers)}") from None
+
+
 @pytest.fixture
 def drill_url(database_url, db):
     """The test database, with no member, inbox or outbox rows before and after."""
@@ -48,7 +61,7 @@ def test_kill_9_loses_nothing_and_doubles_at_most_the_sends_in_flight(drill_url,
     queue_rows(drill_url, ROWS)
     first = start_worker(drill_url, fake_twilio, tmp_path, name="first")
     try:
-        wait_for(lambda: mid_dispatch(fake_twilio, 100), "the first worker sending", 60)
+        waited(lambda: mid_dispatch(fake_twilio, 100), "the first worker sending", 60, [first])
         first.kill()
     finally:
         first.stop()
@@ -57,14 +70,15 @@ def test_kill_9_loses_nothing_and_doubles_at_most_the_sends_in_flight(drill_url,
     second = start_worker(drill_url, fake_twilio, tmp_path, name="second")
     try:
         # Half the lease: rows left to the lease would still be waiting.
-        wait_for(lambda: all_final(drill_url, ROWS), "every row sent after the kill",
-                 Dispatcher.lease.total_seconds() / 2)
+        waited(lambda: all_final(drill_url, ROWS), "every row sent after the kill",
+               Dispatcher.lease.total_seconds() / 2, [first, second])
     finally:
         second.stop()
     tally = Tally.of(fake_twilio, ROWS)
     assert (tally.rows, tally.lost) == (ROWS, 0)
-    assert tally.twice <= CONCURRENCY, tally
-    assert "stopped beating" in second.stderr()  # taken over by heartbeat, not by lease
+    assert tally.twice <= CONCURRENCY, (tally, logs([first, second]))
+    # Taken over because its heartbeat stopped, not because the lease ran out:
+    assert "stopped beating" in second.stderr(), logs([first, second])
 
 
 def test_a_database_outage_mid_dispatch_doubles_nothing(throwaway_pg, fake_twilio, tmp_path):
@@ -76,17 +90,17 @@ def test_a_database_outage_mid_dispatch_doubles_nothing(throwaway_pg, fake_twili
     queue_rows(url, ROWS)
     workers = [start_worker(url, fake_twilio, tmp_path, name=f"worker{i}") for i in (1, 2)]
     try:
-        wait_for(lambda: mid_dispatch(fake_twilio, 60), "the workers sending", 60)
+        waited(lambda: mid_dispatch(fake_twilio, 60), "the workers sending", 60, workers)
         throwaway_pg.stop()
         time.sleep(OUTAGE)  # the outage itself: how long the database stays away
         throwaway_pg.start()
-        wait_for(lambda: all_final(url, ROWS), "every row sent after the outage", 60)
-        assert [worker.alive() for worker in workers] == [True, True]
+        waited(lambda: all_final(url, ROWS), "every row sent after the outage", 60, workers)
+        assert [worker.alive() for worker in workers] == [True, True], logs(workers)
     finally:
         for worker in workers:
             worker.stop()
     tally = Tally.of(fake_twilio, ROWS)
-    assert (tally.rows, tally.once, tally.twice, tally.lost) == (ROWS, ROWS, 0, 0)
+    assert (tally.rows, tally.once, tally.twice, tally.lost) == (ROWS, ROWS, 0, 0), logs(workers)
     for worker in workers:
         lines = Counter(re.findall(r"^(.* failing \(\w+\))", worker.stderr(), re.M))
-        assert lines and set(lines.values()) == {1}, lines  # once per kind, not per failure
+        assert lines and set(lines.values()) == {1}, logs(workers)  # once per kind

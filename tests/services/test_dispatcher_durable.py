@@ -30,8 +30,8 @@ class Watching:
         self.db, self.answered, self.seen = db, 0, []
 
     async def send(self, message):
-        written = await asyncio.to_thread(self._written)
-        self.seen.append((self.answered, written))
+        answered = self.answered  # before the count: results are only ever added
+        self.seen.append((answered, await asyncio.to_thread(self._written)))
         await asyncio.sleep(0.001)
         self.answered += 1
         return SendResult(f"p{message.id}")
