@@ -13,10 +13,11 @@ out once, twice or never.
   never the machine's shared one); `pg_ctl stop -m immediate` once a fifth of the rows
   went out, started again `--outage` seconds later (9).
 kill -9 runs on SQLite and on the throwaway PostgreSQL. Every drill has a fresh database,
-migrated by the revision's own code. The baseline (`--baseline REV`, default where this
-branch left main: `git merge-base main HEAD`) runs from a temporary `git worktree` of
-that revision: its own migrations, its own worker. Rows not sent within `--patience`
-seconds (180: the old lease is 120) count as lost. About ten minutes, most of it the
+migrated by the revision's own code. The baseline (`--baseline REV`, default 6504f87, the
+last revision before results were written as they come and workers beat a heartbeat)
+runs from a temporary `git worktree` of that revision: its own migrations, its own
+worker. Rows not sent within `--patience` seconds (180: the old lease is 120) count as
+lost. About ten minutes, most of it the
 baseline waiting for its lease.
 
 Run: .venv/bin/python bench/crash.py [--baseline REV] [--rows 300] [--only outage]
@@ -170,9 +171,14 @@ def run(name: str, label: str, root: Path, args, server, number: int) -> list:
             seconds("resumed"), seconds("takeover"), seconds("done"), found.get("alive", "-")]
 
 
+# The last revision whose dispatcher wrote a batch's results at its end and had only
+# the 2-minute lease to recover a dead worker's rows.
+BEFORE_CRASH_SAFETY = "6504f87"
+
+
 def main() -> int:
     args = options()
-    baseline = git("rev-parse", args.baseline or git("merge-base", "main", "HEAD"))
+    baseline = git("rev-parse", args.baseline or BEFORE_CRASH_SAFETY)
     head = git("rev-parse", "HEAD")
     dirty = " (+ uncommitted changes)" if git("status", "--porcelain", "--", "services",
                                               "peerlearn", "migrations", "content") else ""
@@ -197,8 +203,8 @@ def main() -> int:
 
 def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", help="revision to compare with (default: the "
-                                           "merge base of main and HEAD)")
+    parser.add_argument("--baseline", help="revision to compare with (default: "
+                                           f"{BEFORE_CRASH_SAFETY})")
     parser.add_argument("--rows", type=int, default=300)
     parser.add_argument("--slow", type=float, default=0.2,
                         help="seconds the fake provider takes per request")
