@@ -15,7 +15,8 @@ from bot.capabilities import Capabilities, capabilities
 from bot.catalog import Catalog
 from bot.render import Renderer
 from bot.replies import Notice
-from bot.turn import BY_ONE, NON_LATIN, PAGES
+from bot.turn import BY_ONE, PAGES
+from content.languages import NON_LATIN
 from content.models import Identity, InboundMessage, Member, OutboundMessage
 from content.models.messages import PRIORITY_REPLY
 from services import conversation

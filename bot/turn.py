@@ -9,9 +9,9 @@ from sqlmodel import Session
 
 from bot.capabilities import Capabilities
 from bot.intents import Parsed
+from content.languages import content_langs
 from content.models import Identity, Member
 
-NON_LATIN = frozenset({"km", "lo", "my", "th"})  # scripts a basic phone may not show
 PAGES = "_pages"  # the dialog data key of SMS pages held back for MORE
 BY_ONE = "_pages_by_one"  # set when the page sent ends with "1 More": "1" continues
 
@@ -51,7 +51,5 @@ class Turn:
     def content_langs(self) -> list[str]:
         """Languages to take content in, best first (English as the last resort; only
         English for an SMS phone that cannot show the script)."""
-        lang = self.member.language
-        if self.member.script == "latin" and lang in NON_LATIN and self.caps.segmented:
-            return ["en"]
-        return [lang, "en"] if lang != "en" else ["en"]
+        latin_only = self.member.script == "latin" and self.caps.segmented
+        return content_langs(self.member.language, latin_only=latin_only)

@@ -34,6 +34,16 @@ LANGUAGES: tuple[Language, ...] = (
 )
 LANGUAGE_CODES: tuple[str, ...] = tuple(lang.code for lang in LANGUAGES)
 BY_CODE: dict[str, Language] = {lang.code: lang for lang in LANGUAGES}
+# Languages in a script a basic phone may not show (Khmer, Lao, Myanmar, Thai).
+NON_LATIN: frozenset[str] = frozenset(lang.code for lang in LANGUAGES if lang.script != "Latn")
+
+
+def content_langs(language: str, *, latin_only: bool) -> list[str]:
+    """Languages to take content in, best first: the member's, then English as the last
+    resort; only English when the member's phone cannot show their language's script."""
+    if latin_only and language in NON_LATIN:
+        return ["en"]
+    return [language, "en"] if language != "en" else ["en"]
 
 TOPICS: tuple[str, ...] = (
     "farming", "fisheries", "livestock", "forestry", "seeds", "food-processing",

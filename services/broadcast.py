@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from content.models import Identity, Member
+from content.models import SMS_CHANNELS, Identity, Member
 from content.models.messages import PRIORITY_BROADCAST
 from services.delivery.outbox import queue
 from services.delivery.parts import Part
 from services.sms import count, gsm_friendly
 
-SMS_CHANNELS = frozenset({"sms"})
 HTML_CHANNELS = frozenset({"telegram"})  # sent as HTML: the text is escaped, as typed
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
-from content.models import Identity, Member, utcnow
+from content.models import PHONE_CHANNELS, Identity, Member, utcnow
 from services import sandbox
 from services.phones import country_of
-
-PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
 
 
 def identify(*, session: Session, provider: str, channel: str,

@@ -17,7 +17,14 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from content.languages import LANGUAGE_CODES, TOPICS
-from content.models import Answer, Identity, Introduction, Member, Organisation
+from content.models import (
+    PHONE_CHANNELS,
+    Answer,
+    Identity,
+    Introduction,
+    Member,
+    Organisation,
+)
 from services.access import Principal, member_scope
 from services.audit import record
 from services.localtime import zone
@@ -25,7 +32,6 @@ from services.phones import to_e164
 
 ROLES = ("member", "expert", "moderator")
 CLOSABLE = frozenset({"proposed", "active", "reported"})
-PHONE_CHANNELS = ("sms", "whatsapp")
 
 
 class NotFound(LookupError):
@@ -198,7 +204,7 @@ def find_member(*, session: Session, ref: str) -> Member:
     if phone is None:
         raise Refused(f"neither a member id nor a phone number with country code: {ref!r}")
     owners = set(session.exec(select(Identity.member_id).where(
-        Identity.channel.in_(PHONE_CHANNELS), Identity.address == phone)))
+        Identity.channel.in_(sorted(PHONE_CHANNELS)), Identity.address == phone)))
     if len(owners) != 1:
         raise NotFound("no member has written from this number" if not owners
                        else "several members have this number: give the member id")

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from content.models import Identity, InboundMessage, Introduction
+from content.models import PHONE_CHANNELS, Identity, InboundMessage, Introduction
 from services import sandbox
 from services.phones import to_e164
 from services.scheduling import schedule
@@ -28,7 +28,6 @@ LETTER = "P"  # route codes never start with P (services/routing/codes.py)
 EXPIRY = "relay_expiry"
 TTL = timedelta(days=30)
 TWO_DIGIT_TRIES = 20  # then three digits: 900 codes instead of 90
-PHONE_CHANNELS = ("sms", "whatsapp")
 RECENT_INBOUND = 50  # Telegram messages searched for the member's username
 
 
@@ -147,7 +146,7 @@ def contact_of(*, session: Session, member_id: int) -> Contact:
     """The member's phone number (an SMS identity, or the contact they shared on
     Telegram) and Telegram username (from their latest Telegram messages)."""
     found = session.exec(select(Identity.provider, Identity.address).where(
-        Identity.member_id == member_id, Identity.channel.in_(PHONE_CHANNELS))
+        Identity.member_id == member_id, Identity.channel.in_(sorted(PHONE_CHANNELS)))
         .order_by(Identity.id.desc())).first()
     phone = sandbox.typed(*found) if found else None  # a simulated number as typed
     username = None

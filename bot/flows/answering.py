@@ -31,7 +31,8 @@ from sqlmodel import Session, select
 from bot.flows.common import invalid, to_menu
 from bot.replies import Choice, Notice, Outcome, Reply, Step
 from bot.titles import excerpt
-from bot.turn import NON_LATIN, Turn
+from bot.turn import Turn
+from content.languages import NON_LATIN
 from content.models import Answer, Member, Question, QuestionRoute
 from services import routing
 from services.routing import answers

@@ -21,7 +21,7 @@ from bot.flows import profile, subscriptions, topic_picks
 from bot.flows.common import BACK, invalid, to_menu
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
-from content.languages import LANGUAGES
+from content.languages import LANGUAGES, NON_LATIN
 from content.models import Member
 from services.language import to_zawgyi
 
@@ -46,7 +46,6 @@ def topics_reply() -> Reply:
     return topic_picks.question("topics.ask")
 
 
-NON_LATIN = frozenset({"km", "lo", "my", "th"})
 SCRIPT = (Choice("1", "script.yes"), Choice("2", "script.no"))
 PLAIN = (Choice("1", "plain.yes"), Choice("2", "plain.no"))
 # "Can you read this? Yes" sent in Zawgyi as a third answer to the Burmese question: a

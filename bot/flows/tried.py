@@ -30,7 +30,9 @@ from bot.intents import TRIED
 from bot.notify import reachable_identity
 from bot.replies import Choice, Notice, Outcome, Reply, Step
 from bot.titles import short_title
-from bot.turn import NON_LATIN, Turn
+from bot.turn import Turn
+from content import languages
+from content.languages import NON_LATIN
 from content.models import Job, Member, Practice
 from services import conversation, replication, stories
 
@@ -205,9 +207,7 @@ def ucs2(member: Member) -> bool:
 
 def content_langs(member: Member) -> list[str]:
     """Languages to take practice titles in, as Turn.content_langs, outside a turn."""
-    if member.script == "latin" and member.language in NON_LATIN:
-        return ["en"]
-    return [member.language, "en"] if member.language != "en" else ["en"]
+    return languages.content_langs(member.language, latin_only=member.script == "latin")
 
 
 STEPS = {"practice": practice, "outcome": outcome, "changes": changes, "wrong": wrong}

@@ -11,7 +11,13 @@ from content.models.console import (
     PracticeVersion,
 )
 from content.models.conversation import ConversationState
-from content.models.members import Identity, Member, Organisation
+from content.models.members import (
+    PHONE_CHANNELS,
+    SMS_CHANNELS,
+    Identity,
+    Member,
+    Organisation,
+)
 from content.models.messages import DispatchWorker, InboundMessage, OutboundMessage
 from content.models.offers import MemberOffer as MemberOffer  # exported
 from content.models.peers import Introduction, Job, ReplicationReport, VisitInterest
@@ -20,6 +26,7 @@ from content.models.questions import Answer, Question, QuestionRoute
 from content.models.search import SearchDoc
 
 __all__ = [
+    "PHONE_CHANNELS", "SMS_CHANNELS",
     "Answer", "ApiToken", "AuditLog", "CatalogText", "ConsoleAccount", "ConsoleSession",
     "ConversationState", "DispatchWorker", "LoginFailure", "PracticeVersion", "Faq",
     "Identity", "InboundMessage",

@@ -2,6 +2,10 @@
 
 The buckets live in the worker's memory: with several workers, give each its share of
 a provider's rate (the worker's --share option divides the configured rates).
+Hand-written because no library fits both uses: aiolimiter's AsyncLimiter waits well, but
+its has_capacity() neither takes a token nor says how long until one is free (the
+per-recipient check must, so the dispatcher can defer the row instead of waiting), and
+limits counts whole requests in fixed or moving windows, not a bucket with a burst.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import re
 
 from sqlmodel import Session
 
-from content.models import Member
+from content.models import PHONE_CHANNELS, Member
 from services.access import Principal, sees_member
 from services.language import normalize
 from services.language.scripts import NATIVE_SCRIPT_LANGS, dominant_native, script_counts
@@ -31,7 +31,6 @@ from services.phones import HIDDEN, masked_phone
 __all__ = ["Conflict", "NotFound", "Refused", "mask", "numbers_hidden", "shown",
            "text_lang", "visible_member"]
 
-PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
 # A phone number inside a message (a contact exchanged through a relay, "my number is
 # 012 345 678"): 8 to 15 digits, perhaps after "+", perhaps in groups.
 NUMBER_IN_TEXT = re.compile(r"(?<![\w+])\+?\d(?:[ .-]?\d){7,14}(?!\w)")

@@ -19,14 +19,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from content.models import Practice
+from content.languages import content_langs
+from content.models import SMS_CHANNELS, Practice
 from services.language import to_zawgyi
 from services.sms import count, gsm_friendly, split_to_budget
 from services.sms.vietnamese import strip_diacritics
 from services.stories import StoryPiece, pick_practice, piece
 
-SMS_CHANNELS = frozenset({"sms"})
-NON_LATIN = frozenset({"km", "lo", "my", "th"})
 NOBODY = 0  # the member id a group's pick is made for: no readings, no history
 
 Render = Callable[[StoryPiece], str]
@@ -39,13 +38,6 @@ def default_renderer(channel: str, lang: str) -> Render:
         return lambda s: (f"<b>{html.escape(s.title, quote=False)}</b> "
                           f"({s.position + 1}/{s.total})\n\n{html.escape(s.text, quote=False)}")
     return lambda s: f"{s.title}\n{s.text}"
-
-
-def content_langs(language: str, script: str) -> tuple[str, ...]:
-    """Languages to take content in, best first (as the bot's Turn.content_langs)."""
-    if script == "latin" and language in NON_LATIN:
-        return ("en",)
-    return (language, "en") if language != "en" else ("en",)
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,7 @@ class StoryTexts:
         return self._profiles[profile]
 
     def _text(self, member, channel: str) -> Text | None:
-        langs = content_langs(member.language, member.script)
+        langs = tuple(content_langs(member.language, latin_only=member.script == "latin"))
         story = self.story(member.topics_wanted, langs)
         if story is None:
             return None
