@@ -4,29 +4,17 @@ another session's, is refused with 403 and changes nothing in the database."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import pytest
-from sqlalchemy import select
-from sqlmodel import Session, SQLModel
 
 from content.db import session_scope
 from content.models import ConsoleAccount, utcnow
 from services.accounts import sessions
+from tests.support.snapshot import snapshot
 from tests.web.console.routes import Row, collect
 
 POSTS = [r for r in collect() if not r.api and r.method != "GET"]
-
-
-def snapshot(db) -> dict[str, str]:
-    """A digest of every table's rows, to tell whether anything changed."""
-    digests = {}
-    with Session(db) as session:
-        for table in SQLModel.metadata.sorted_tables:
-            rows = sorted(repr(tuple(row)) for row in session.execute(select(table)))
-            digests[table.name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
-    return digests
 
 
 def path_of(row: Row, params: dict) -> str:

@@ -6,18 +6,18 @@ refused with 403 before anything is read, and nothing changes in the database.""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import delete
+from sqlmodel import Session
 
 from content.db import session_scope
 from content.models import Practice
 from peerlearn.app import create_app
 from tests.conftest import clear
+from tests.support.snapshot import snapshot
 from tests.web.moderation.conftest import ADMIN
 
 BODY = b'{"note": "from another site"}'
@@ -59,16 +59,6 @@ def practice(services) -> Iterator[int]:
     clear(services.db)
     with session_scope(services.db) as session:
         session.execute(delete(Practice).where(Practice.id == found))
-
-
-def snapshot(db) -> dict[str, str]:
-    """A digest of every table's rows, to tell whether anything changed."""
-    digests = {}
-    with Session(db) as session:
-        for table in SQLModel.metadata.sorted_tables:
-            rows = sorted(repr(tuple(row)) for row in session.execute(select(table)))
-            digests[table.name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
-    return digests
 
 
 @pytest.mark.parametrize("name", CASES)
