@@ -72,7 +72,8 @@ class OutboundMessage(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow)
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_at: datetime | None = None
-    provider_id: str | None = Field(default=None, max_length=64, index=True)
+    # Telegram's message ids are short, Twilio's 34 characters, Messenger's near 90.
+    provider_id: str | None = Field(default=None, max_length=128, index=True)
     error_code: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, sa_type=Text)
     segments: int | None = None

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 OUTBOX = OutboundMessage.__table__
 RECORDED = ("status", "attempts", "provider_id", "sent_at", "billed_segments", "error_code",
             "error", "next_attempt_at")
-FITTED = {"status": 16, "provider_id": 64, "error_code": 32, "error": 4000}
+FITTED = {"status": 16, "provider_id": 128, "error_code": 32, "error": 4000}
 
 
 @dataclass
