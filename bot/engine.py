@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot import coded, commands, events, notify, reading
-from bot.capabilities import Capabilities
 from bot.catalog import Catalog
 from bot.flows import onboarding
 from bot.flows.common import to_menu
@@ -24,6 +23,7 @@ from bot.intents import HELP, MORE, START, STOP, parse
 from bot.render import Renderer, Rendering
 from bot.replies import Outcome, Reply
 from bot.turn import BY_ONE, PAGES, Policy, Turn
+from content.channels import Capabilities
 from content.models import Identity, InboundMessage, OutboundMessage, utcnow
 from services import conversation, members, sandbox
 from services.delivery import outbox

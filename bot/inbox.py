@@ -19,8 +19,8 @@ from sqlalchemy.engine import Engine as Database
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.capabilities import capabilities
 from bot.engine import Engine
+from content.channels import capabilities
 from content.db import is_sqlite, session_scope
 from content.models import InboundMessage, OutboundMessage, utcnow
 from services.delivery.status import StatusReport, apply_status

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from bot.capabilities import Capabilities, capabilities
 from bot.catalog import Catalog
 from bot.render import Renderer
 from bot.replies import Notice
 from bot.turn import BY_ONE, PAGES
+from content.channels import Capabilities, capabilities
 from content.languages import NON_LATIN
 from content.models import Identity, InboundMessage, Member, OutboundMessage
 from content.models.messages import PRIORITY_REPLY

@@ -15,11 +15,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field, replace
 
-from bot import titles
-from bot.capabilities import Capabilities
+from bot import buttons, titles
 from bot.catalog import Catalog
 from bot.cut import cut_html, cut_text
 from bot.replies import MORE_CHOICE, Choice, Reply
+from content.channels import Capabilities
 from services.delivery.parts import Part as Rendered
 from services.language import to_zawgyi
 from services.sms import count, fits, gsm_friendly, split_to_budget
@@ -91,13 +91,16 @@ class Renderer:
         escape = self.caps.markup == "HTML"
         cut = cut_html if escape else cut_text
         text = self._text(reply, escape)
+        lines = [f"{c.value} {self._label(c, reply.lang)}" for c in reply.choices
+                 if not c.tap_only]  # what typing a number or word can pick
         if not self.caps.buttons:
-            lines = [f"{c.value} {self._label(c, reply.lang)}" for c in self._choices(reply)]
             return [Rendered(t) for t in cut("\n".join([text, *lines]), self.caps.max_text)]
-        buttons = [{"text": self._label(c, reply.lang), "data": c.value} for c in reply.choices]
-        rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        shown = [{"text": self._label(c, reply.lang), "data": c.value} for c in reply.choices]
+        if not buttons.fit(self.caps, shown):  # listed by number too (bot/buttons.py)
+            text, shown = "\n".join([text, *lines]), buttons.numbered(self.caps, shown)
         *first, last = cut(text, self.caps.max_text)
-        return [Rendered(t) for t in first] + [Rendered(last, rows, edits=reply.edits)]
+        edits = reply.edits if self.caps.edits else None
+        return [Rendered(t) for t in first] + [Rendered(last, buttons.rows(shown), edits=edits)]
 
     def continue_line(self) -> str:
         """The numbered option that continues a text cut into pages, as stories have."""

@@ -32,13 +32,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine as Database
 
-from bot.capabilities import BY_CHANNEL
 from bot.catalog import Catalog
 from bot.flows import answering
 from bot.jobs import BATCH, Ran, run_due
 from bot.notify import deliver
 from bot.render import Renderer
 from bot.replies import Reply
+from content.channels import kind
 from content.db import session_scope
 from content.models import utcnow
 from services.scheduling import queue_weekly_stories, schedule_followups
@@ -137,8 +137,9 @@ def story_renderer(catalog: Catalog) -> RendererFactory:
     story's language, for the channel; without the flow's options, which would answer
     a dialog the member is not in."""
     def factory(channel: str, lang: str) -> Render:
-        caps = BY_CHANNEL.get(channel)
-        if caps is None:
+        try:
+            caps = kind(channel)
+        except LookupError:  # a channel no module declares any more: plain text
             return default_renderer(channel, lang)
         renderer = Renderer(catalog, caps, lang, budget=UNPAGED)
         return lambda story: renderer.render([snippet(story)]).messages[0].text

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.capabilities import Capabilities
 from bot.intents import Parsed
+from content.channels import Capabilities
 from content.languages import content_langs
 from content.models import Identity, Member
 

@@ -1,7 +1,8 @@
 """Settings read from the environment (DESIGN.md §5); all optional.
 
 There is no module-level instance: `Settings()` is built by the CLI or by whoever
-calls `create_app`, so tests and tools can pass their own.
+calls `create_app`, so tests and tools can pass their own. Each channel declares its own
+fields (TELEGRAM_*, TWILIO_*, ...) in its module; `Settings` inherits them all.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from typing import Literal
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from webhooks.channels import CHANNELS
+from webhooks.channels.registry import configured
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'peerlearn.db'}"
 BUNDLED_PACKS = PROJECT_ROOT / "content" / "packs"
 
 
-class Settings(BaseSettings):
+class Settings(*(channel.settings for channel in CHANNELS), BaseSettings):
     """Everything a deployment can set; defaults run a local bot with no credentials."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
@@ -26,19 +30,9 @@ class Settings(BaseSettings):
     port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
 
-    telegram_bot_token: SecretStr | None = None
-    telegram_webhook_secret: SecretStr | None = None
-    telegram_api_base: str = "https://api.telegram.org"
-
-    twilio_account_sid: str | None = None
-    twilio_auth_token: SecretStr | None = None
-    twilio_from: str | None = None
-    twilio_messaging_service_sid: str | None = None
-    twilio_api_base: str | None = None
-
     # Who may use the chat simulator (/simulator): "open" to anyone, "login" to console
     # accounts, "off" to nobody; "auto" is "open" where no real provider is configured
-    # (no Telegram token, no Twilio credentials) and "login" otherwise.
+    # (no channel has credentials) and "login" otherwise.
     simulator: Literal["auto", "open", "login", "off"] = "auto"
 
     redis_url: str | None = None
@@ -63,11 +57,7 @@ class Settings(BaseSettings):
     conversation_ttl_minutes: int = 24 * 60
     run_dispatcher: bool = True
     inbound_retry_seconds: float = 10.0  # how often stored messages that failed are retried
-    # Send rates (messages a second); 0 turns a limit off.
-    telegram_rate: float = 30.0  # overall, Bot API guidance
-    telegram_chat_rate: float = 1.0  # per chat
-    twilio_rate: float = 1.0  # per sender: a long code sends about 1/s; raise it for
-    # short codes, toll-free numbers and messaging services
+    # Send rates (messages a second, 0 turns a limit off) are each channel's settings.
 
     # The peer-learning loop (issue 5). Flows read hold_new_answers and relay_days
     # through bot.turn.Policy; the scheduler (bot/scheduler.py, in the worker and in
@@ -85,5 +75,4 @@ class Settings(BaseSettings):
         """"open", "login" or "off": the `simulator` setting, with "auto" decided."""
         if self.simulator != "auto":
             return self.simulator
-        real = self.telegram_bot_token or self.twilio_account_sid or self.twilio_auth_token
-        return "login" if real else "open"
+        return "login" if configured(self) else "open"

@@ -16,11 +16,12 @@ from bot.turn import Policy
 from content.db import make_engine
 from peerlearn.settings import Settings
 from services.delivery.dispatcher import Dispatcher
-from services.delivery.ratelimit import Limit, Limiter
+from services.delivery.ratelimit import Limiter
 from services.delivery.senders import Sender
 from services.metrics import registry_for
 from webhooks.channels import registry
 from webhooks.channels.base import Adapter
+from webhooks.channels.registry import limits
 
 
 @dataclass
@@ -43,10 +44,8 @@ class Services:
 
     async def start(self) -> None:
         """Connects to providers that need it (Telegram learns its username)."""
-        telegram = self.senders.get("telegram")
-        if telegram is not None:
-            username = await telegram.start()
-            self.adapters["/webhooks/telegram"].username = username
+        for sender in self.senders.values():
+            await sender.start()
 
     async def aclose(self) -> None:
         """Closes provider clients and the database pool."""
@@ -64,16 +63,6 @@ def build(settings: Settings, db: Database | None = None) -> Services:
     policy = Policy(hold_new_answers=settings.hold_new_answers, relay_days=settings.relay_days)
     engine = Engine(catalog, ttl=timedelta(minutes=settings.conversation_ttl_minutes),
                     policy=policy)
+    channels = registry.build(settings)
     return Services(settings, db, catalog, engine, Inbox(db, engine), registry_for(db),
-                    registry.senders(settings), registry.adapters(settings), texts)
-
-
-def limits(settings: Settings, share: float = 1.0) -> dict[str, Limit]:
-    """Send rates per provider, divided by `share` when several workers split them."""
-    def part(rate: float | None) -> float | None:
-        return rate * share if rate else None
-
-    return {
-        "telegram": Limit(part(settings.telegram_rate), part(settings.telegram_chat_rate)),
-        "twilio": Limit(part(settings.twilio_rate), None),
-    }
+                    registry.senders(channels), registry.adapters(channels), texts)

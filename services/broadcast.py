@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from content.models import SMS_CHANNELS, Identity, Member
+from content.channels import kind
+from content.models import Identity, Member
 from content.models.messages import PRIORITY_BROADCAST
 from services.delivery.outbox import queue
 from services.delivery.parts import Part
 from services.sms import count, gsm_friendly
-
-HTML_CHANNELS = frozenset({"telegram"})  # sent as HTML: the text is escaped, as typed
 
 
 class TooLong(ValueError):
@@ -54,11 +53,11 @@ def broadcast(*, session: Session, text: str, audience: Audience = Audience(),
         query = query.where(Member.country == audience.country)
     queued = 0
     for identity in session.exec(query):
-        if identity.channel in SMS_CHANNELS:
+        caps = kind(identity.channel)
+        if caps.segmented:
             part = Part(sms_text, segments=info.segments, encoding=info.encoding)
-        else:
-            part = Part(html.escape(text, quote=False) if identity.channel in HTML_CHANNELS
-                        else text)
+        else:  # an HTML channel gets the text escaped, as typed
+            part = Part(html.escape(text, quote=False) if caps.markup == "HTML" else text)
         queue(session=session, identity=identity, parts=[part], priority=PRIORITY_BROADCAST,
               purpose="broadcast")
         queued += 1

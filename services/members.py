@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
-from content.models import PHONE_CHANNELS, Identity, Member, utcnow
+from content.channels import phone_channels
+from content.models import Identity, Member, utcnow
 from services import sandbox
 from services.phones import country_of
 
@@ -22,7 +23,7 @@ def identify(*, session: Session, provider: str, channel: str,
     if found is not None:
         return found[1], found[0]
     phone = sandbox.typed(provider, address)
-    country = country_of(phone) if channel in PHONE_CHANNELS else None
+    country = country_of(phone) if channel in phone_channels() else None
     member = Member(country=country, sandbox=sandbox.sandbox_of(provider, address))
     session.add(member)
     session.flush()

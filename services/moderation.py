@@ -16,9 +16,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from content.channels import phone_channels
 from content.languages import LANGUAGE_CODES, TOPICS
 from content.models import (
-    PHONE_CHANNELS,
     Answer,
     Identity,
     Introduction,
@@ -204,7 +204,7 @@ def find_member(*, session: Session, ref: str) -> Member:
     if phone is None:
         raise Refused(f"neither a member id nor a phone number with country code: {ref!r}")
     owners = set(session.exec(select(Identity.member_id).where(
-        Identity.channel.in_(sorted(PHONE_CHANNELS)), Identity.address == phone)))
+        Identity.channel.in_(sorted(phone_channels())), Identity.address == phone)))
     if len(owners) != 1:
         raise NotFound("no member has written from this number" if not owners
                        else "several members have this number: give the member id")

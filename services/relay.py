@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from content.models import PHONE_CHANNELS, Identity, InboundMessage, Introduction
+from content.channels import phone_channels
+from content.models import Identity, InboundMessage, Introduction
 from services import sandbox
 from services.phones import to_e164
 from services.scheduling import schedule
@@ -143,15 +144,15 @@ def share_contact(*, session: Session, introduction: Introduction, member_id: in
 
 
 def contact_of(*, session: Session, member_id: int) -> Contact:
-    """The member's phone number (an SMS identity, or the contact they shared on
-    Telegram) and Telegram username (from their latest Telegram messages)."""
+    """The member's phone number (a phone identity, or the contact they shared on
+    Telegram) and public handle (a Telegram @username, from their latest messages)."""
     found = session.exec(select(Identity.provider, Identity.address).where(
-        Identity.member_id == member_id, Identity.channel.in_(sorted(PHONE_CHANNELS)))
+        Identity.member_id == member_id, Identity.channel.in_(sorted(phone_channels())))
         .order_by(Identity.id.desc())).first()
     phone = sandbox.typed(*found) if found else None  # a simulated number as typed
     username = None
     payloads = session.exec(select(InboundMessage.payload).where(
-        InboundMessage.member_id == member_id, InboundMessage.channel == "telegram")
+        InboundMessage.member_id == member_id)  # channels that have them put them there
         .order_by(InboundMessage.id.desc()).limit(RECENT_INBOUND)).all()
     for payload in payloads:  # the adapter's neutral keys: phone/own, handle
         phone = phone or _shared_phone(payload)

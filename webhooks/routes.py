@@ -1,4 +1,5 @@
-"""The provider webhook routes: every one runs the same pipeline with its adapter."""
+"""The provider webhook routes: every one runs the same pipeline with its adapter; an
+adapter whose provider also checks the path with GET (Meta) answers that too."""
 
 from __future__ import annotations
 
@@ -6,16 +7,26 @@ from fastapi import APIRouter, Request, Response
 
 from bot.inbox import Inbox
 from webhooks import pipeline
-from webhooks.channels.base import Adapter
+from webhooks.channels.base import Adapter, Challenged
 
 
 def make_router(inbox: Inbox, adapters: dict[str, Adapter], public_base_url: str) -> APIRouter:
-    """One POST route per adapter."""
+    """One POST route per adapter, and a GET route where it has `challenge`."""
     router = APIRouter()
     for path, adapter in adapters.items():
         router.add_api_route(path, _endpoint(inbox, adapter, public_base_url),
                              methods=["POST"], name=adapter.name, include_in_schema=True)
+        if hasattr(adapter, "challenge"):
+            router.add_api_route(path, _challenge(adapter), methods=["GET"],
+                                 name=f"{adapter.name} check", include_in_schema=True)
     return router
+
+
+def _challenge(adapter: Challenged):
+    async def check(request: Request) -> Response:
+        return adapter.challenge(request.query_params)
+    check.__doc__ = f"The provider's check of the webhook of {adapter.name}."
+    return check
 
 
 def _endpoint(inbox: Inbox, adapter: Adapter, public_base_url: str):

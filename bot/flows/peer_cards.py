@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.choices import TOPIC_GROUPS
 from bot.intents import fold
 from bot.notify import renderer_for
 from bot.replies import Choice, Reply
+from content.channels import kind
 from content.models import Member
 from services.matching import card
 
@@ -34,7 +34,7 @@ def _catalog() -> Catalog:
 def shown_lang(member: Member) -> str:
     """The language the member's messages are rendered in (English when the phone cannot
     show the script)."""
-    return renderer_for(_catalog(), member, SMS).lang
+    return renderer_for(_catalog(), member, kind("sms")).lang
 
 
 def label(viewer: Member, key: str) -> str:

@@ -107,7 +107,7 @@ def _next(turn: Turn, draft: Practice | None) -> Outcome:
 
 def _media(turn: Turn, draft: Practice | None, question: str) -> Outcome:
     """A Telegram photo is kept with the draft; anything else is not kept."""
-    photo = _photo(turn) if turn.kind == "photo" and turn.caps.channel == "telegram" else None
+    photo = _photo(turn) if turn.kind == "photo" and turn.caps.photos else None
     if photo is None:
         return _ask(turn, draft, question, Reply("share.media_not_kept"))
     if draft is None:

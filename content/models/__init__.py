@@ -12,8 +12,6 @@ from content.models.console import (
 )
 from content.models.conversation import ConversationState
 from content.models.members import (
-    PHONE_CHANNELS,
-    SMS_CHANNELS,
     Identity,
     Member,
     Organisation,
@@ -26,7 +24,6 @@ from content.models.questions import Answer, Question, QuestionRoute
 from content.models.search import SearchDoc
 
 __all__ = [
-    "PHONE_CHANNELS", "SMS_CHANNELS",
     "Answer", "ApiToken", "AuditLog", "CatalogText", "ConsoleAccount", "ConsoleSession",
     "ConversationState", "DispatchWorker", "LoginFailure", "PracticeVersion", "Faq",
     "Identity", "InboundMessage",

@@ -9,9 +9,6 @@ from sqlmodel import Field, SQLModel
 
 from content.models.base import created_field, json_field
 
-PHONE_CHANNELS = frozenset({"sms", "whatsapp"})  # Identity.address is an E.164 number
-SMS_CHANNELS = frozenset({"sms"})  # text counted in segments, GSM-7 or UCS-2
-
 
 class Organisation(SQLModel, table=True):
     """A partner organisation; moderators belong to one."""

@@ -66,7 +66,7 @@ class OutboundMessage(SQLModel, table=True):
     priority: int = PRIORITY_REPLY
     # reply | broadcast | optout | help: the last two may reach an opted-out identity
     purpose: str = Field(default="reply", max_length=16)
-    # queued|sending|sent|delivered|read|undelivered|failed|dead|suppressed
+    # queued|sending|sent|delivered|read|undelivered|failed|dead|suppressed|skipped
     status: str = Field(default="queued", max_length=16)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)

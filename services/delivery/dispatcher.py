@@ -46,7 +46,8 @@ from services.delivery.heartbeat import Heartbeat, new_name
 from services.delivery.outbox import ALLOWED_WHEN_OPTED_OUT
 from services.delivery.ratelimit import Limiter
 from services.delivery.recorder import Outcome, Recorder
-from services.delivery.senders import Rejected, RetryLater, Sender
+from services.delivery.senders import Rejected, RetryLater, Sender, Skipped
+from services.delivery.window import OUTSIDE, closed
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -134,13 +135,15 @@ class Dispatcher:
     async def _deliver(self, rows: list[OutboundMessage], token: str) -> None:
         self._slots = asyncio.Semaphore(self.concurrency)
         try:
-            blocked = await asyncio.to_thread(self._opted_out, rows)
+            blocked, late = await asyncio.to_thread(self._unsendable, rows)
             by_recipient: dict[int, list[OutboundMessage]] = defaultdict(list)
             suppressed = []
             for row in rows:
                 if row.identity_id in blocked and row.purpose not in ALLOWED_WHEN_OPTED_OUT:
                     suppressed.append(Outcome(row, token, {"status": "suppressed",
                                                            "error_code": "opted-out"}))
+                elif row.id in late:
+                    suppressed.append(Outcome(row, token, skipped(Skipped(OUTSIDE))))
                 else:
                     by_recipient[row.identity_id].append(row)
             await asyncio.gather(*map(self.recorder.record, suppressed),
@@ -174,6 +177,8 @@ class Dispatcher:
             return self._retry(row, exc), False
         except Rejected as exc:
             return {"status": "dead", "error_code": exc.code, "error": str(exc)}, exc.opt_out
+        except Skipped as exc:
+            return skipped(exc), False
         except Exception as exc:  # an unknown failure is treated as worth retrying
             log.exception("send of outbox row %s failed", row.id)
             return self._retry(row, RetryLater(None, "error", str(exc))), False
@@ -189,11 +194,12 @@ class Dispatcher:
         return {"status": "queued", "error_code": exc.code, "error": str(exc),
                 "next_attempt_at": utcnow() + timedelta(seconds=delay)}
 
-    def _opted_out(self, rows: list[OutboundMessage]) -> set[int]:
+    def _unsendable(self, rows: list[OutboundMessage]) -> tuple[set[int], set[int]]:
+        """The opted-out identities among the rows', and the rows outside their window."""
         ids = {row.identity_id for row in rows}
         with Session(self.db) as session:
             return set(session.exec(select(Identity.id).where(
-                Identity.id.in_(ids), Identity.opted_out)))
+                Identity.id.in_(ids), Identity.opted_out))), closed(session, rows, utcnow())
 
     def _release_expired(self, session: Session, now) -> None:
         """Rows claimed longer than the lease ago by a claimer with no heartbeat row."""
@@ -202,3 +208,8 @@ class Dispatcher:
                      .where(OutboundMessage.status == "sending",
                             OutboundMessage.claimed_at < now - self.lease, ~beating)
                      .values(status="queued", claimed_by=None))
+
+
+def skipped(exc: Skipped) -> dict:
+    """A row not sent by the channel's rules: no error, and never tried again."""
+    return {"status": "skipped", "error_code": exc.code, "error": str(exc)}

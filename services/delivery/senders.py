@@ -25,6 +25,15 @@ class Rejected(Exception):
         self.code, self.opt_out = code, opt_out
 
 
+class Skipped(Exception):  # noqa: N818 - an outcome, not a failure
+    """Not sent, by the channel's rules, and not an error: the row becomes `skipped`
+    with `code` (a message outside Messenger's 24-hour window)."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or f"skipped ({code})")
+        self.code = code
+
+
 @dataclass(frozen=True)
 class SendResult:
     """The provider's id for the message and the status it reached."""
@@ -41,6 +50,10 @@ class Sender(Protocol):
 
     async def send(self, message: OutboundMessage) -> SendResult:
         """Sends, or raises RetryLater / Rejected."""
+        ...
+
+    async def start(self) -> None:
+        """Connects where the provider needs it before the first send."""
         ...
 
     async def close(self) -> None:
@@ -73,6 +86,9 @@ class SimulatorSender:
     async def send(self, message: OutboundMessage) -> SendResult:
         """Marks the message delivered."""
         return SendResult(provider_id=simulator_id(message.id), status="delivered")
+
+    async def start(self) -> None:
+        """Nothing to open."""
 
     async def close(self) -> None:
         """Nothing to release."""

@@ -21,7 +21,8 @@ import re
 
 from sqlmodel import Session
 
-from content.models import PHONE_CHANNELS, Member
+from content.channels import phone_channels
+from content.models import Member
 from services.access import Principal, sees_member
 from services.language import normalize
 from services.language.scripts import NATIVE_SCRIPT_LANGS, dominant_native, script_counts
@@ -50,7 +51,7 @@ def mask(*, channel: str, address: str, principal: Principal) -> str:
     keeps its country code and last three digits, and a chat id is not shown at all."""
     if principal.is_admin:
         return address
-    if channel not in PHONE_CHANNELS:
+    if channel not in phone_channels():
         return HIDDEN * 3
     return masked_phone(address)
 

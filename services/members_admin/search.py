@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from sqlalchemy import column, func, or_, table
 from sqlmodel import Session, select
 
+from content.channels import phone_channels
 from content.models import Identity, Member, Organisation
 from services.access import Principal, member_scope
 from services.members import blocked_ids
-from services.members_admin import PHONE_CHANNELS, masked_phone
+from services.members_admin import masked_phone
 from services.phones import to_e164
 
 PAGE = 50
@@ -114,7 +115,7 @@ def _text(text: str, dialect: str):
     phone = to_e164(text) if text.startswith("+") else None
     if phone is not None:
         return Member.id.in_(select(Identity.member_id).where(
-            Identity.address == phone, Identity.channel.in_(sorted(PHONE_CHANNELS))))
+            Identity.address == phone, Identity.channel.in_(sorted(phone_channels()))))
     if dialect == "sqlite" and len(text) >= TRIGRAM:
         phrase = '"' + text.replace('"', '""') + '"'  # FTS5 string: no query syntax
         return Member.id.in_(select(FTS.c.rowid).where(FTS.c.member_fts.op("MATCH")(phrase)))
@@ -148,7 +149,7 @@ def _listed(member: Member, slug: str | None, identities: list[Identity],
             whole: bool) -> Listed:
     """The row; the newest phone number, whole or masked (none once erased)."""
     channels = tuple(dict.fromkeys(i.channel for i in identities))
-    phones = [i.address for i in identities if i.channel in PHONE_CHANNELS]
+    phones = [i.address for i in identities if i.channel in phone_channels()]
     phone = None
     if phones and member.erased_at is None:
         phone = phones[-1] if whole else masked_phone(phones[-1])

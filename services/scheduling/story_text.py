@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from content.channels import kind
 from content.languages import content_langs
-from content.models import SMS_CHANNELS, Practice
+from content.models import Practice
 from services.language import to_zawgyi
 from services.sms import count, gsm_friendly, split_to_budget
 from services.sms.vietnamese import strip_diacritics
@@ -33,8 +34,12 @@ RendererFactory = Callable[[str, str], Render]  # (channel, language) -> StoryPi
 
 
 def default_renderer(channel: str, lang: str) -> Render:
-    """Title and snippet; Telegram gets the HTML the bot's story snippets use."""
-    if channel == "telegram":
+    """Title and snippet; an HTML channel gets the markup the bot's story snippets use."""
+    try:
+        markup = kind(channel).markup
+    except LookupError:  # a channel no module declares any more
+        markup = None
+    if markup == "HTML":
         return lambda s: (f"<b>{html.escape(s.title, quote=False)}</b> "
                           f"({s.position + 1}/{s.total})\n\n{html.escape(s.text, quote=False)}")
     return lambda s: f"{s.title}\n{s.text}"
@@ -92,7 +97,7 @@ class StoryTexts:
         story = self.story(member.topics_wanted, langs)
         if story is None:
             return None
-        sms = channel in SMS_CHANNELS
+        sms = kind(channel).segmented
         plain = sms and member.script == "latin" and member.language == "vi"  # SMS only
         key = (story.practice_id, story.lang, channel, sms and max(1, member.segment_budget),
                bool(member.zawgyi) and story.lang == "my", plain)

@@ -11,16 +11,18 @@ import pytest
 from sqlmodel import Session, select
 
 from bot import notify
-from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.flows import answering
 from bot.render import Renderer
 from bot.replies import Reply
+from content.channels import kind
 from content.db import session_scope
 from content.languages import LANGUAGE_CODES
 from content.models import Answer, Member, Question, QuestionRoute, utcnow
 from tests.bot.test_dialogs import CHANNELS, onboard
 from tests.support.chat import Chat, Expect, run_table
+
+SMS = kind("sms")
 
 FISH = "How do I dry fish?"  # the search finds the PARC practice: topic fisheries
 ANSWER = "Dry them on raised racks in the sun, turn them twice a day."

@@ -7,7 +7,6 @@ import unicodedata
 
 import pytest
 
-from bot.capabilities import SMS, TELEGRAM
 from bot.catalog import Catalog, placeholders
 from bot.choices import COUNTRIES, SECTORS, TOPIC_GROUPS, numbered
 from bot.flows import profile
@@ -16,7 +15,11 @@ from bot.flows.onboarding import CONSENT, COUNTRY_CHOICES
 from bot.flows.settings import SCRIPT, language_reply, topics_reply
 from bot.render import Renderer
 from bot.replies import Reply
+from content.channels import kind
 from content.languages import LANGUAGE_CODES
+
+SMS = kind("sms")
+TELEGRAM = kind("telegram")
 
 CATALOG = Catalog.load()
 EN = CATALOG.texts["en"]

@@ -12,16 +12,18 @@ import pytest
 from sqlmodel import Session, select
 
 from bot import notify, relay
-from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.flows.peer import consent_reply, topic_reply
 from bot.flows.peer_cards import profile_reply, request_reply
 from bot.inbox import InboundItem
 from bot.render import Renderer
 from bot.replies import Reply
+from content.channels import kind
 from content.models import Introduction, Job, Member, OutboundMessage, utcnow
 from tests.bot.test_dialogs import CHANNELS, MENU, onboard
 from tests.support.chat import Chat, Expect, run_table
+
+SMS = kind("sms")
 
 ASKER = {"sms": "+85512345678", "telegram": "100001"}
 PEERS = {"sms": ["+60123456789", "+639171234567"], "telegram": ["200001", "200002"]}

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.choices import TOPIC_GROUPS
 from bot.flows import profile
 from bot.flows.settings import menu_reply, offered_reply
 from bot.render import Renderer
 from bot.replies import Reply
+from content.channels import kind
 from content.languages import LANGUAGE_CODES
 from content.models import Member
 from tests.bot.test_dialogs import CHANNELS, LANG_CHOICES, MENU, onboard
 from tests.support.chat import Chat, Expect, run_table
+
+SMS = kind("sms")
 
 CATALOG = Catalog.load()
 SETTINGS = ("1", "2", "3", "4", "5", "6", "0")

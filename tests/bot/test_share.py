@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.flows.common import invalid
 from bot.flows.share import YES_NO
 from bot.inbox import InboundItem
 from bot.render import Renderer
 from bot.replies import Reply
+from content.channels import kind
 from content.languages import LANGUAGE_CODES
 from content.models import (
     ConversationState,
@@ -35,6 +35,8 @@ from services.documentation import PACK, QUESTIONS
 from services.search import reindex
 from tests.bot.test_dialogs import CHANNELS, MENU, onboard
 from tests.support.chat import Chat, Expect, run_table
+
+SMS = kind("sms")
 
 CATALOG = Catalog.load()
 

@@ -7,19 +7,21 @@ import pytest
 import regex
 from sqlmodel import Session, select
 
-from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.commands import DEEP_LINK_PREFIX
 from bot.flows.stories import snippet_replies
 from bot.render import Renderer
 from bot.replies import Reply
 from bot.titles import cuts
+from content.channels import kind
 from content.languages import LANGUAGE_CODES
 from content.models import Practice
 from services import stories
 from services.sms import count
 from tests.bot.test_dialogs import CHANNELS, onboard
 from tests.support.chat import Chat, Expect, run_table
+
+SMS = kind("sms")
 
 CATALOG = Catalog.load()
 

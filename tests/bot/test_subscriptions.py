@@ -7,15 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.render import Renderer
 from bot.replies import Reply
+from content.channels import kind
 from content.languages import LANGUAGE_CODES
 from content.models import OutboundMessage
 from services.scheduling import queue_weekly_stories
 from tests.bot.test_dialogs import CHANNELS, onboard
 from tests.support.chat import Chat, Expect, run_table
+
+SMS = kind("sms")
 
 CATALOG = Catalog.load()
 ON = Expect(keys=("subscriptions.on", "menu.title"))

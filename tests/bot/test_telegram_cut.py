@@ -12,14 +12,18 @@ from itertools import accumulate
 import pytest
 import regex
 
-from bot.capabilities import TELEGRAM, WHATSAPP
 from bot.catalog import Catalog
 from bot.render import Renderer
 from bot.replies import Choice, Reply
+from content.channels import kind
 from content.models import OutboundMessage
 from services.sms import utf16_units
 from tests.support.telegram_markup import MAX_TEXT, plain_text
-from webhooks.channels.telegram import TelegramSender, make_bot
+from webhooks.channels.telegram import make_bot
+from webhooks.channels.telegram_send import TelegramSender
+
+TELEGRAM = kind("telegram")
+WHATSAPP = kind("whatsapp")
 
 CATALOG = Catalog.load()
 KHMER = "ប្រព័ន្ធដាំស្រូវដែលពង្រឹងឲ្យមានភាពខ្លាំង ជួយកសិករក្នុងភូមិ។ "  # coeng, vowel signs

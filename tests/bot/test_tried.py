@@ -9,17 +9,19 @@ import pytest
 from sqlmodel import Session, select
 
 from bot import jobs
-from bot.capabilities import SMS
 from bot.catalog import Catalog
 from bot.flows import tried
 from bot.render import Renderer
 from bot.replies import Reply
+from content.channels import kind
 from content.languages import LANGUAGE_CODES
 from content.models import Job, Practice, Question, Reading, ReplicationReport, utcnow
 from services import scheduling
 from services.stories import titles
 from tests.bot.test_dialogs import CHANNELS, onboard
 from tests.support.chat import Chat, Expect, Tap, choices, run_table
+
+SMS = kind("sms")
 
 CATALOG = Catalog.load()
 OUTCOMES = ("1", "2", "3", "4", "5")

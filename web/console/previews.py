@@ -10,10 +10,10 @@ import html
 import re
 from dataclasses import dataclass
 
-from bot.capabilities import SMS, TELEGRAM
 from bot.catalog import Catalog
 from bot.flows.stories import snippet_replies
 from bot.render import Renderer
+from content.channels import kind
 from services.stories import StoryPiece
 
 _TAG = re.compile(r"(</?b>)")
@@ -57,9 +57,9 @@ def preview(catalog: Catalog, *, practice_id: int, slug: str, lang: str, title: 
     story = StoryPiece(practice_id, slug, title or slug, lang, position, len(snippets),
                        snippets[position])
     replies = snippet_replies(story)
-    sms = Renderer(catalog, SMS, lang).render(replies)
-    held = [Renderer(catalog, SMS, lang).page(text) for text in sms.pending]
-    telegram = Renderer(catalog, TELEGRAM, lang).render(replies)
+    sms = Renderer(catalog, kind("sms"), lang).render(replies)
+    held = [Renderer(catalog, kind("sms"), lang).page(text) for text in sms.pending]
+    telegram = Renderer(catalog, kind("telegram"), lang).render(replies)
     return Preview(lang, position, len(snippets),
                    tuple(Sms(m.text, m.segments, m.encoding, False) for m in sms.messages)
                    + tuple(Sms(m.text, m.segments, m.encoding, True) for m in held),

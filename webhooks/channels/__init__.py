@@ -1,1 +1,10 @@
-"""Provider adapters: one file per channel, one line each in `registry.py`."""
+"""The channels this service speaks. A channel is one module ending with `CHANNEL =
+Channel(...)` (webhooks/channels/base.py); adding one is adding it to `CHANNELS`."""
+
+from content.channels import declare
+from webhooks.channels import telegram, twilio_sms
+
+CHANNELS = (telegram.CHANNEL, twilio_sms.CHANNEL)
+
+for _channel in CHANNELS:
+    declare(_channel.provider, _channel.kinds)

@@ -1,15 +1,24 @@
-"""What every channel adapter does: verify, parse, acknowledge (and, apart, send)."""
+"""What a channel is: one module declaring its settings, kinds, rate limits, webhook
+adapters and sender (`Channel`), and what every adapter does: verify, parse, acknowledge.
+
+A channel module ends with `CHANNEL = Channel(...)`; webhooks/channels/__init__.py lists
+them (the one registration line) and declares their kinds (content/channels.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Protocol
 
 from fastapi import Response
+from pydantic import BaseModel, SecretStr
 
 from bot.inbox import InboundItem, Received
+from content.channels import Capabilities
 from content.models import InboundMessage
+from services.delivery.ratelimit import Limit
+from services.delivery.senders import Sender
 
 
 class Malformed(ValueError):
@@ -44,6 +53,46 @@ class Adapter(Protocol):
     def acknowledge(self, items: list[InboundItem], results: list[Received]) -> Response:
         """The answer the provider expects once everything is stored."""
         ...
+
+
+class Challenged(Protocol):
+    """An adapter whose provider also calls its path with GET (Meta's subscription
+    check); `challenge` answers it from the query parameters."""
+
+    def challenge(self, query: Mapping[str, str]) -> Response:
+        ...
+
+
+@dataclass
+class Built:
+    """A channel's parts for one process: its webhook adapters by path (always, an
+    unconfigured one answers 403) and its sender (None without credentials)."""
+
+    adapters: dict[str, Adapter]
+    sender: Sender | None = None
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Everything about one provider; nothing outside its module asks for it by name."""
+
+    provider: str  # on identities, inbound and outbox rows, and the Sender
+    kinds: tuple[Capabilities, ...]  # what it carries (sms and whatsapp for Twilio)
+    settings: type[BaseModel]  # its fields, which peerlearn's Settings inherits
+    configured: Callable[[Any], bool]  # real credentials are set
+    limit: Callable[[Any], Limit]  # its send rates, from settings
+    build: Callable[[Any], Built]
+    webhooks: tuple[str, ...] = field(default=())  # its paths, for the docs
+
+
+def secret(value: SecretStr | None) -> str | None:
+    """A secret setting's value, None when unset."""
+    return value.get_secret_value() if value is not None else None
+
+
+def rate(value: float | None) -> float | None:
+    """A rate setting: 0 (or unset) turns the limit off."""
+    return value or None
 
 
 # The item's values that go into a column of limited length, with that length.

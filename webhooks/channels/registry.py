@@ -1,45 +1,46 @@
-"""The channels this service speaks: one line each for its webhook and its sender.
-
-`settings` is the composition root's Settings; adapters only read plain values from it.
-"""
+"""Every channel's parts for one process, built from settings (the composition root's)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from services.delivery.ratelimit import Limit
 from services.delivery.senders import Sender, SimulatorSender
-from webhooks.channels.base import Adapter
-from webhooks.channels.telegram import TelegramAdapter, TelegramSender, make_bot
-from webhooks.channels.twilio_sms import TwilioAdapter, TwilioSender
+from webhooks.channels import CHANNELS
+from webhooks.channels.base import Adapter, Built
 
 
-def _secret(value) -> str | None:
-    return value.get_secret_value() if value is not None else None
+def build(settings: Any) -> dict[str, Built]:
+    """Provider -> its adapters and sender."""
+    return {channel.provider: channel.build(settings) for channel in CHANNELS}
 
 
-def adapters(settings: Any) -> dict[str, Adapter]:
+def adapters(built: dict[str, Built]) -> dict[str, Adapter]:
     """Webhook path -> adapter. An unconfigured channel answers 403 to everything."""
-    token = _secret(settings.telegram_bot_token) or "0:unconfigured"
-    twilio_token = _secret(settings.twilio_auth_token)
-    return {
-        "/webhooks/telegram": TelegramAdapter(token, _secret(settings.telegram_webhook_secret)),
-        "/webhooks/twilio/sms": TwilioAdapter(twilio_token),
-        "/webhooks/twilio/status": TwilioAdapter(twilio_token, status=True),
-    }
+    return {path: adapter for parts in built.values() for path, adapter in parts.adapters.items()}
 
 
-def senders(settings: Any) -> dict[str, Sender]:
-    """Provider -> sender, for the providers that have credentials."""
+def senders(built: dict[str, Built]) -> dict[str, Sender]:
+    """Provider -> sender, for the providers that have credentials (and the simulator)."""
     found: dict[str, Sender] = {"simulator": SimulatorSender()}
-    token = _secret(settings.telegram_bot_token)
-    if token:
-        found["telegram"] = TelegramSender(make_bot(token, settings.telegram_api_base))
-    twilio_token = _secret(settings.twilio_auth_token)
-    if settings.twilio_account_sid and twilio_token:
-        found["twilio"] = TwilioSender(
-            account_sid=settings.twilio_account_sid, auth_token=twilio_token,
-            sender=settings.twilio_from,
-            messaging_service_sid=settings.twilio_messaging_service_sid,
-            status_callback=settings.public_base_url.rstrip("/") + "/webhooks/twilio/status",
-            api_base=settings.twilio_api_base)
+    found.update({name: parts.sender for name, parts in built.items() if parts.sender})
     return found
+
+
+def limits(settings: Any, share: float = 1.0) -> dict[str, Limit]:
+    """Send rates per provider, times `share` when several workers split them."""
+    def part(value: float | None) -> float | None:
+        return value * share if value else None
+
+    found = {}
+    for channel in CHANNELS:
+        limit = channel.limit(settings)
+        found[channel.provider] = replace(limit, overall=part(limit.overall),
+                                          per_recipient=part(limit.per_recipient))
+    return found
+
+
+def configured(settings: Any) -> bool:
+    """Whether any real provider has credentials."""
+    return any(channel.configured(settings) for channel in CHANNELS)

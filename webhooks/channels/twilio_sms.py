@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 
 import aiohttp
 from fastapi import Response
+from pydantic import BaseModel, SecretStr
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
@@ -20,11 +22,13 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.inbox import InboundItem, Received
+from content.channels import Capabilities
 from content.models import OutboundMessage
+from services.delivery.ratelimit import Limit
 from services.delivery.senders import Rejected, RetryLater, SendResult
 from services.delivery.status import StatusReport
 from services.phones import to_e164
-from webhooks.channels.base import Incoming, Malformed, fitting
+from webhooks.channels.base import Built, Channel, Incoming, Malformed, fitting, rate, secret
 
 WHATSAPP = "whatsapp:"
 # Twilio error codes that mean "never again" for this recipient.
@@ -175,6 +179,9 @@ class TwilioSender:
         segments = int(sent.num_segments) if str(sent.num_segments or "").isdigit() else None
         return SendResult(provider_id=sent.sid, status="accepted", segments=segments)
 
+    async def start(self) -> None:
+        """Nothing to open: the client is made inside the event loop of the first send."""
+
     async def close(self) -> None:
         """Closes the aiohttp session."""
         if self.http is not None:
@@ -189,3 +196,44 @@ def _classify(exc: TwilioRestException) -> Exception:
     if code in FINAL or exc.status in (400, 404):
         return Rejected(code or str(exc.status), FINAL.get(code, exc.msg), opt_out=code in OPT_OUT)
     return RetryLater(None, code or str(exc.status), exc.msg)
+
+
+# Twilio answers STOP, UNSUBSCRIBE, ... itself and then refuses to send (error 21610),
+# so our own confirmation would only fail.
+SMS = Capabilities("sms", buttons=False, max_text=1600, segmented=True, phone_addressed=True,
+                   provider_confirms_opt_out=True)
+# WhatsApp takes free text only within 24 hours of the member's last message (63016).
+WHATSAPP_KIND = Capabilities("whatsapp", buttons=False, max_text=1600, phone_addressed=True,
+                             window=timedelta(hours=24))
+INBOUND, STATUS_CALLBACK = "/webhooks/twilio/sms", "/webhooks/twilio/status"
+
+
+class TwilioSettings(BaseModel):
+    """TWILIO_* in the environment (DESIGN.md §5)."""
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_api_base: str | None = None
+    twilio_rate: float = 1.0  # per sender: a long code sends about 1/s; raise it for
+    # short codes, toll-free numbers and messaging services
+
+
+def _build(settings) -> Built:
+    token = secret(settings.twilio_auth_token)
+    adapters = {INBOUND: TwilioAdapter(token), STATUS_CALLBACK: TwilioAdapter(token, status=True)}
+    if not (settings.twilio_account_sid and token):
+        return Built(adapters)
+    return Built(adapters, TwilioSender(
+        account_sid=settings.twilio_account_sid, auth_token=token, sender=settings.twilio_from,
+        messaging_service_sid=settings.twilio_messaging_service_sid,
+        status_callback=settings.public_base_url.rstrip("/") + STATUS_CALLBACK,
+        api_base=settings.twilio_api_base))
+
+
+CHANNEL = Channel(
+    provider="twilio", kinds=(SMS, WHATSAPP_KIND), settings=TwilioSettings,
+    configured=lambda settings: bool(settings.twilio_account_sid or settings.twilio_auth_token),
+    limit=lambda settings: Limit(rate(settings.twilio_rate), None),
+    build=_build, webhooks=(INBOUND, STATUS_CALLBACK))

@@ -8,15 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.capabilities import SMS
 from bot.render import Renderer
 from bot.replies import Reply
+from content.channels import kind
 from content.languages import LANGUAGE_CODES
 from content.models import AuditLog, InboundMessage, Introduction, utcnow
 from tests.bot.test_dialogs import onboard
 from tests.support.chat import Chat
 from tests.web.moderation.conftest import ADMIN
 from web.moderation.peers import CLOSED
+
+SMS = kind("sms")
 
 PHONE, CHAT_ID, USERNAME = "+85512345001", "700001", "ricefarmer_kh"
 PROFILE = {"member_id", "name", "country", "role", "sector"}
