@@ -1,4 +1,5 @@
-"""Dialog tables: what the member says and what the bot must answer, on SMS and Telegram."""
+"""Dialog tables: what the member says and what the bot must answer, on SMS, Telegram and
+Messenger."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from content.channels import kind
 from content.models import OutboundMessage
 from tests.support.chat import Chat, Expect, run_table
 
-CHANNELS = ["sms", "telegram"]
+CHANNELS = ["sms", "telegram", "messenger"]
 LANG_CHOICES = tuple(str(n) for n in range(1, 10))
 MENU = Expect(keys=("menu.title",), choices=("1", "2", "3", "4", "5", "6", "7"))
 
 SKIP = ("1",)
 
-# English, telling the country from the phone (SMS) or asking it (Telegram); a first name
-# and an enterprise name given on SMS, both skipped on Telegram.
+# English, telling the country from the phone (SMS) or asking it (Telegram, Messenger); a
+# first name and an enterprise name given on SMS, both skipped on Telegram and Messenger.
 ONBOARD_EN = {
     "sms": [
         ("hi", Expect(keys=("welcome", "language.ask"), choices=LANG_CHOICES,
@@ -42,13 +44,15 @@ ONBOARD_EN = {
         ("1 5", Expect(keys=("onboarding.done", "menu.title"))),
     ],
 }
+# Messenger as Telegram: buttons (quick replies), the country asked; a member says hi.
+ONBOARD_EN["messenger"] = [("hi", ONBOARD_EN["telegram"][0][1]), *ONBOARD_EN["telegram"][1:]]
 
 
 def onboard(chat: Chat, language: str = "1", name: str = "1", enterprise: str = "1") -> None:
     """Takes a member through onboarding (farming topics), language by menu number; the
     first name and the enterprise's name are skipped ("1") unless given."""
     script = ["1"] if chat.channel == "sms" and language in ("2", "3", "4", "5", "9") else []
-    country = ["1"] if chat.channel == "telegram" else []
+    country = [] if kind(chat.channel).phone_addressed else ["1"]
     for said in ["hi", language, *script, "1", *country, name, enterprise, "1", "1"]:
         assert chat.say(said), said
 
@@ -196,7 +200,7 @@ def test_help_and_language_change(services, channel):
 def test_numbers_in_local_digits_pick_items(services, channel):
     chat = Chat(services, channel)
     script = ["១"] if channel == "sms" else []
-    country = ["១"] if channel == "telegram" else []
+    country = [] if kind(channel).phone_addressed else ["១"]
     for said in ["hi", "២", *script, "១", *country, "១", "១", "១", "១ ៥"]:
         chat.say(said)
     member = chat.member()

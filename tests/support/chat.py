@@ -20,7 +20,7 @@ from bot.render import TICK
 from content.models import Identity, InboundMessage, Member, OutboundMessage
 from services.sms import count
 
-ADDRESSES = {"sms": "+85512345678", "telegram": "100001"}
+ADDRESSES = {"sms": "+85512345678", "telegram": "100001", "messenger": "7412589630125874"}
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 Channel(...)` (webhooks/channels/base.py); adding one is adding it to `CHANNELS`."""
 
 from content.channels import declare
-from webhooks.channels import telegram, twilio_sms
+from webhooks.channels import messenger, telegram, twilio_sms
 
-CHANNELS = (telegram.CHANNEL, twilio_sms.CHANNEL)
+CHANNELS = (telegram.CHANNEL, twilio_sms.CHANNEL, messenger.CHANNEL)
 
 for _channel in CHANNELS:
     declare(_channel.provider, _channel.kinds)

@@ -229,6 +229,13 @@ def attachment(kind: str, psid: str = PSID, **payload) -> dict:
         {"type": kind, "payload": payload or {"url": f"https://cdn.example/{kind}.bin"}}]})
 
 
+def sticker(sticker_id: int = 369239263222822, psid: str = PSID) -> dict:
+    """A sticker (369239263222822 is the thumbs-up "like")."""
+    image = {"url": "https://cdn.example/sticker.png", "sticker_id": sticker_id}
+    return event(psid, message={"mid": mid(), "sticker_id": sticker_id,
+                                "attachments": [{"type": "image", "payload": image}]})
+
+
 def echo(words: str, psid: str = PSID, page: str = PAGE_ID) -> dict:
     """What Meta sends back of a message the Page sent (through us or its inbox)."""
     return {"sender": {"id": page}, "recipient": {"id": psid}, "timestamp": next(_stamps),

@@ -14,7 +14,7 @@ from pydantic import BaseModel, SecretStr
 
 from content.channels import Capabilities
 from services.delivery.ratelimit import Limit
-from webhooks.channels.base import Built, Channel
+from webhooks.channels.base import Built, Channel, rate, secret
 from webhooks.channels.messenger.adapter import MessengerAdapter
 from webhooks.channels.messenger.sender import MessengerSender
 
@@ -39,29 +39,25 @@ class MessengerSettings(BaseModel):
     messenger_chat_rate: float = 1.0
 
 
-def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value is not None else None
-
-
 def configured(settings) -> bool:
     """A token to send with and a secret to check webhooks with."""
-    return bool(_secret(settings.messenger_page_access_token)
-                and _secret(settings.messenger_app_secret))
+    return bool(secret(settings.messenger_page_access_token)
+                and secret(settings.messenger_app_secret))
 
 
 def limit(settings) -> Limit:
-    return Limit(settings.messenger_rate or None, settings.messenger_chat_rate or None)
+    return Limit(rate(settings.messenger_rate), rate(settings.messenger_chat_rate))
 
 
 def build(settings) -> Built:
     """The webhook always (unconfigured, it answers 403); the sender with a token."""
-    adapter = MessengerAdapter(_secret(settings.messenger_app_secret),
-                               _secret(settings.messenger_verify_token))
-    token = _secret(settings.messenger_page_access_token)
+    adapter = MessengerAdapter(secret(settings.messenger_app_secret),
+                               secret(settings.messenger_verify_token))
+    token = secret(settings.messenger_page_access_token)
     sender = MessengerSender(token=token, api_base=settings.messenger_api_base,
                              version=settings.messenger_api_version) if token else None
     return Built(adapters={PATH: adapter}, sender=sender)
 
 
 CHANNEL = Channel(provider="messenger", kinds=(MESSENGER,), settings=MessengerSettings,
-                  configured=configured, limit=limit, build=build)
+                  configured=configured, limit=limit, build=build, webhooks=(PATH,))
