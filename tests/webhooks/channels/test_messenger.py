@@ -289,7 +289,7 @@ def tap(live, payload: str) -> None:
 
 def test_a_new_member_on_messenger(messenger):
     """Hi, the language menu as quick replies, onboarding by taps, a story read with
-    More; a broadcast goes out inside the 24 hours and is skipped after them."""
+    More, a sticker; a broadcast goes out inside the 24 hours and is skipped after them."""
     fake = messenger.messenger
     post(messenger, meta.webhook(meta.text("hi")))
     messenger.dispatch()
@@ -312,6 +312,9 @@ def test_a_new_member_on_messenger(messenger):
     assert {"content_type": "text", "title": "More", "payload": "1"} in story["quick_replies"]
     tap(messenger, "1")
     assert fake.texts()[-1] != story["text"]
+    post(messenger, meta.webhook(meta.sticker()))  # a "like": thanked, as on Telegram
+    messenger.dispatch()
+    assert "only read text" in fake.texts()[-2]
     sent_before = len(fake.sent())
 
     with Session(messenger.services.db) as session:
