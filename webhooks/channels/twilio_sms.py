@@ -203,10 +203,10 @@ def _classify(exc: TwilioRestException) -> Exception:
 # Twilio answers STOP, UNSUBSCRIBE, ... itself and then refuses to send (error 21610),
 # so our own confirmation would only fail.
 SMS = Capabilities("sms", buttons=False, max_text=1600, segmented=True, phone_addressed=True,
-                   provider_confirms_opt_out=True)
+                   provider_confirms_opt_out=True, title="SMS (basic phone)")
 # WhatsApp takes free text only within 24 hours of the member's last message (63016).
 WHATSAPP_KIND = Capabilities("whatsapp", buttons=False, max_text=1600, phone_addressed=True,
-                             window=timedelta(hours=24))
+                             window=timedelta(hours=24), title="WhatsApp")
 INBOUND, STATUS_CALLBACK = "/webhooks/twilio/sms", "/webhooks/twilio/status"
 
 
