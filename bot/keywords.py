@@ -8,8 +8,8 @@ flows declare (bot/flows/flow.py's Keyword); the registry joins the two.
 Translators edit these entries by hand in the files, so reading them is forgiving: each
 word is folded as parse() folds a message (case, Vietnamese accents) and trimmed of
 spaces and punctuation around it; an empty word is skipped; a number is skipped (it
-would swallow a menu pick; MENU's "0" is a fixed word); a word another intent already
-has stays with that intent. Fixed words come first (Twilio's STOP, START and HELP
+would swallow a menu pick; MENU's "0" is a fixed word); a word another command already
+has stays with it (see `build`). Fixed words come first (Twilio's STOP, START and HELP
 lists): no catalog entry can take or remove them.
 
 The console neither lists nor edits keyword entries (bot.catalog.Catalog.load leaves
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from bot.catalog import KEYWORD_PREFIX, LOCALE_DIR
+from bot.catalog import KEYWORD_PREFIX, LOCALE_DIR, SOURCE
 from bot.flows.flow import Keyword
 from bot.intents import Words, fold, strip_edges
 
@@ -55,34 +55,39 @@ def words(entry: str) -> tuple[str, ...]:
 
 
 def build(keywords: Iterable[Keyword], entries: Mapping[str, Mapping[str, str]]) -> Words:
-    """The lookup parse() uses: fixed words first, then each keyword's catalog words."""
+    """The lookup parse() uses. A word two commands claim goes to the one that claims it
+    first by tier: fixed words, then English entries, then the other languages. Two
+    claims in one tier cancel out: such a word does nothing until the entries are put
+    right, rather than, say, opting a member out who meant MORE."""
     keywords = tuple(keywords)
     lookup: dict[str, str] = {}
-    for keyword in keywords:
-        for word in keyword.fixed:
-            lookup.setdefault(clean(word), keyword.intent)
-    for keyword, word in _catalog_words(keywords, entries):
-        lookup.setdefault(word, keyword.intent)  # the first intent to claim it keeps it
+    for tier in _tiers(keywords, entries):
+        claims: dict[str, set[str]] = {}
+        for intent, word in tier:
+            claims.setdefault(word, set()).add(intent)
+        for word, intents in claims.items():
+            if word not in lookup and len(intents) == 1:
+                lookup[word] = next(iter(intents))
     return Words(lookup, frozenset(k.intent for k in keywords if k.takes_argument))
 
 
 def clashes(keywords: Iterable[Keyword],
             entries: Mapping[str, Mapping[str, str]]) -> dict[str, set[str]]:
-    """Words that more than one intent claims (fixed or catalog): word -> intents."""
-    keywords = tuple(keywords)
+    """Words that more than one intent claims, in any tier: word -> intents."""
     claims: dict[str, set[str]] = {}
-    for keyword in keywords:
-        for word in keyword.fixed:
-            claims.setdefault(clean(word), set()).add(keyword.intent)
-    for keyword, word in _catalog_words(keywords, entries):
-        claims.setdefault(word, set()).add(keyword.intent)
+    for tier in _tiers(tuple(keywords), entries):
+        for intent, word in tier:
+            claims.setdefault(word, set()).add(intent)
     return {word: intents for word, intents in claims.items() if len(intents) > 1}
 
 
-def _catalog_words(keywords: tuple[Keyword, ...],
-                   entries: Mapping[str, Mapping[str, str]]) -> Iterable[tuple[Keyword, str]]:
+def _tiers(keywords: tuple[Keyword, ...], entries: Mapping[str, Mapping[str, str]]
+           ) -> list[list[tuple[str, str]]]:
+    """(intent, word) pairs: the fixed words, the English entries', the other languages'."""
+    fixed = [(k.intent, clean(word)) for k in keywords for word in k.fixed]
+    english, local = [], []
     for keyword in keywords:
-        by_lang = entries.get(keyword.key, {})
-        for lang in sorted(by_lang):
-            for word in words(by_lang[lang]):
-                yield keyword, word
+        for lang, text in sorted(entries.get(keyword.key, {}).items()):
+            tier = english if lang == SOURCE else local
+            tier += [(keyword.intent, word) for word in words(text)]
+    return [fixed, english, local]
