@@ -49,9 +49,9 @@ from tests.support.crash import (  # noqa: E402
     queue_rows,
     start_worker,
 )
-from tests.support.fake_twilio import FakeTwilio  # noqa: E402
 from tests.support.throwaway_pg import throwaway_postgres  # noqa: E402
 from tests.support.waiting import wait_for  # noqa: E402
+from tests.webhooks.channels.fake_twilio import FakeTwilio  # noqa: E402
 
 DRILLS = ("kill-sqlite", "kill-postgresql", "outage")
 CONCURRENCY = 32  # the dispatcher's sends in flight, in both revisions

@@ -65,8 +65,8 @@ SENT = {"telegram": "sent", "twilio": "accepted"}
 
 def fakes(conn) -> None:
     """Child process: both fakes on free ports; answers "count" and "reset" until "stop"."""
-    from tests.support.fake_telegram import FakeTelegram
-    from tests.support.fake_twilio import FakeTwilio
+    from tests.webhooks.channels.fake_telegram import FakeTelegram
+    from tests.webhooks.channels.fake_twilio import FakeTwilio
 
     telegram, twilio = FakeTelegram(), FakeTwilio()
     conn.send((telegram.start(), twilio.start(), os.getpid()))

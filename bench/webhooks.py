@@ -55,8 +55,8 @@ from bench.common import (  # noqa: E402
     spawn,
     table,
 )
-from tests.support.fake_twilio import sign  # noqa: E402
 from tests.support.server import free_port  # noqa: E402
+from tests.webhooks.channels.fake_twilio import sign  # noqa: E402
 
 SCRIPT = ["hi", "1", "1", "1", "1"]  # onboarding; then stories:
 STORIES = ["1", "MORE", "NEXT"]

@@ -29,6 +29,9 @@ from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 SOURCE = "en"  # the language every other one translates
+# Command words (`keyword.story`) live in the same files but are no interface text:
+# bot/keywords.py reads them, this catalog and the console leave them out.
+KEYWORD_PREFIX = "keyword."
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class Catalog:
             with path.open("rb") as fh:
                 po = read_po(fh)
             lang, where = path.stem, path.parent.relative_to(folder).as_posix().strip(".")
-            found = {m.id: m.string for m in po if m.id and m.string}
+            found = {m.id: m.string for m in po if _is_text(m.id) and m.string}
             duplicate = set(found) & set(texts.get(lang, {}))
             if duplicate:
                 raise ValueError(f"{path}: keys defined twice: {sorted(duplicate)}")
@@ -75,7 +78,8 @@ class Catalog:
             if elsewhere:
                 raise ValueError(f"{path}: keys of another folder: {sorted(elsewhere)}")
             texts.setdefault(lang, {}).update(found)
-            unreviewed.setdefault(lang, set()).update(m.id for m in po if m.id and m.fuzzy)
+            unreviewed.setdefault(lang, set()).update(m.id for m in po
+                                                      if _is_text(m.id) and m.fuzzy)
         return cls(texts, unreviewed, origins)
 
     def text(self, lang: str, key: str, channel: str | None = None, **params: object) -> str:
@@ -151,6 +155,11 @@ class Catalog:
         """Picks up texts other processes saved, if the refresher says it is time."""
         if self.refresher is not None:
             self.refresher()
+
+
+def _is_text(key: str) -> bool:
+    """Whether a message id is an interface text (not the header, not command words)."""
+    return bool(key) and not key.startswith(KEYWORD_PREFIX)
 
 
 def _lay(texts: dict, drafts: dict, row: Override) -> None:

@@ -25,6 +25,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.catalog import SOURCE, Catalog, Override, placeholders
+from content.channels import Capabilities, kinds
 from content.models import CatalogText
 from services import catalog_texts
 from services.access import Principal, allowed, edits_language
@@ -65,13 +66,19 @@ class Entry:
     text: str
     draft: bool
     row: CatalogText | None  # the console's saved text, if any
-    meter: Meter | None  # None for Telegram-only variants
+    meter: Meter | None  # None for the variants of channels without SMS segments
 
     @property
     def channel(self) -> str | None:
-        """"sms" or "telegram" for a channel variant."""
-        tail = self.key.rsplit(".", 1)[-1]
-        return tail if tail in ("sms", "telegram") else None
+        """The channel of a channel variant ("sms", "telegram", ...), else None."""
+        caps = variant(self.key)
+        return caps.channel if caps else None
+
+
+def variant(key: str) -> Capabilities | None:
+    """The channel a key is a variant for (`menu.title.telegram`), else None."""
+    tail = key.rsplit(".", 1)[-1]
+    return next((caps for caps in kinds() if caps.channel == tail), None)
 
 
 def may_edit(principal: Principal, lang: str) -> bool:
@@ -96,8 +103,9 @@ def entries(catalog: Catalog, rows: list[CatalogText], lang: str,
 
 
 def meter(key: str, text: str, budget: int = 2) -> Meter | None:
-    """The SMS cost of a text (None for a Telegram-only variant)."""
-    if key.endswith(".telegram"):
+    """The SMS cost of a text (None for a variant of a channel without segments)."""
+    caps = variant(key)
+    if caps is not None and not caps.segmented:
         return None
     bare = _without_placeholders(text)
     info = count(gsm_friendly(bare))
@@ -112,7 +120,8 @@ def check(catalog: Catalog, lang: str, key: str, text: str, budget: int = 2) -> 
     problems = _braces(text)
     if not problems:
         problems = _placeholders(text, catalog.file_text(SOURCE, key) or "")
-    if key.endswith(".telegram"):
+    caps = variant(key)
+    if caps is not None and caps.markup == "HTML":
         problems += _markup(text)
     if sent_by_sms(catalog, key):
         shown = meter(key, text, budget)
@@ -149,9 +158,12 @@ def as_override(row: CatalogText) -> Override:
 
 
 def sent_by_sms(catalog: Catalog, key: str) -> bool:
-    """Whether SMS members get this text: not a Telegram variant, and no SMS variant of
-    the key takes its place."""
-    return not key.endswith(".telegram") and f"{key}.sms" not in catalog.origins
+    """Whether SMS members get this text: not another channel's variant, and no SMS
+    variant of the key takes its place."""
+    caps = variant(key)
+    if caps is not None:
+        return caps.segmented
+    return not any(f"{key}.{k.channel}" in catalog.origins for k in kinds() if k.segmented)
 
 
 def _without_placeholders(text: str) -> str:

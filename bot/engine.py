@@ -16,9 +16,8 @@ from sqlmodel import Session
 
 from bot import coded, commands, events, notify, reading
 from bot.catalog import Catalog
-from bot.flows import onboarding
+from bot.flows import onboarding, registry
 from bot.flows.common import to_menu
-from bot.flows.registry import STEPS
 from bot.intents import HELP, MORE, START, STOP, parse
 from bot.render import Renderer, Rendering
 from bot.replies import Outcome, Reply
@@ -30,7 +29,6 @@ from services.delivery import outbox
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 2000  # longer messages are stored whole but read only this far
-MEDIA_FLOWS = frozenset({"share"})  # flows whose steps take photos
 
 
 @dataclass(frozen=True)
@@ -108,9 +106,9 @@ class Engine:
     def _onboarding(self, turn: Turn, state: conversation.State) -> Outcome:
         if state.flow != "onboarding" or not state.step:
             return onboarding.start(turn)
-        if turn.parsed.intent in commands.GLOBAL:
+        if turn.parsed.intent is not None:  # any command word: onboarding asks again
             return onboarding.resume(turn, state.step)
-        return STEPS["onboarding"][state.step](turn)
+        return registry.steps()["onboarding"][state.step](turn)
 
     def _onboarded(self, turn: Turn, state: conversation.State) -> Outcome:
         intent = turn.parsed.intent
@@ -123,14 +121,15 @@ class Engine:
             return by_code
         if state.expired:
             return to_menu(Reply("expired"))
-        step = STEPS.get(state.flow or "", {}).get(state.step or "")
-        if turn.kind in events.MEDIA_KINDS and step is not None and state.flow in MEDIA_FLOWS:
+        step = registry.steps().get(state.flow or "", {}).get(state.step or "")
+        if turn.kind in events.MEDIA_KINDS and step is not None \
+                and state.flow in registry.media_flows():
             return step(turn)  # a photo sent during SHARE belongs to the interview
         if not _visible(turn.text) and turn.kind in events.MEDIA_KINDS:
             return to_menu(Reply("media.received"))
         if not _visible(turn.text):
             return to_menu(Reply("empty"))
-        return step(turn) if step else STEPS["menu"]["choose"](turn)
+        return step(turn) if step else registry.steps()["menu"]["choose"](turn)
 
     def _next_page(self, turn: Turn, state: conversation.State, pages: list[str],
                    inbound_id: int | None) -> list[OutboundMessage]:

@@ -1,59 +1,37 @@
 """Keywords and numbers in every supported language.
 
 A message is read as a command when, once cleaned (case, Vietnamese accents, punctuation
-around it, a Telegram slash and @botname), it is exactly one of the words below, or starts
-with one followed by an argument (`LANG 2`). English words work for everyone; local words
-work whatever the member's language, since people switch.
+around it, a Telegram slash and @botname), it is exactly one of the command words, or
+starts with one followed by an argument (`LANG 2`). English words work for everyone; local
+words work whatever the member's language, since people switch.
+
+The words are not here: each is in the catalogs (`keyword.<intent>` in bot/locale, read
+by bot/keywords.py), and the flow that owns a command declares it (bot/flows/flow.py);
+bot/flows/registry.py joins the two into the `Words` parse() reads.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 STOP, START, HELP, MENU, LANG, STORY, MORE, NEXT, TOPICS, ASK = (
     "stop", "start", "help", "menu", "lang", "story", "more", "next", "topics", "ask")
 PEER, VISIT, SHARE, TRIED, SETTINGS = "peer", "visit", "share", "tried", "settings"
 
-# Twilio's own opt-out / opt-in / help lists come first in each entry.
-KEYWORDS: dict[str, tuple[str, ...]] = {
-    STOP: ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
-           "ឈប់", "ຢຸດ", "ရပ်", "ရပ်ပါ", "dung", "huy", "berhenti", "tigil", "hinto",
-           "หยุด"),
-    START: ("start", "unstop", "yes", "ចាប់ផ្តើម", "ເລີ່ມ", "စတင်", "bat dau", "mula",
-            "mulai", "simula", "เริ่ม"),
-    HELP: ("help", "info", "ជំនួយ", "ຊ່ວຍ", "ຊ່ວຍເຫຼືອ", "အကူအညီ", "giup", "tro giup",
-           "bantuan", "tolong", "tulong", "ช่วย", "ช่วยเหลือ"),
-    MENU: ("menu", "0", "hi", "hello", "ម៉ឺនុយ", "ເມນູ", "မီနူး", "thuc don", "menyu",
-           "เมนู"),
-    LANG: ("lang", "language", "ភាសា", "ພາສາ", "ဘာသာ", "ngon ngu", "bahasa", "wika",
-           "ภาษา"),
-    STORY: ("story", "stories", "រឿង", "ເລື່ອງ", "ဇာတ်လမ်း", "chuyen", "cerita", "kwento",
-            "เรื่อง"),
-    MORE: ("more", "បន្ត", "ຕໍ່", "ဆက်", "tiep", "lagi", "lanjut", "pa", "higit", "ต่อ"),
-    NEXT: ("next", "បន្ទាប់", "ຕໍ່ໄປ", "နောက်", "khac", "berikutnya", "seterusnya",
-           "susunod", "ถัดไป"),
-    ASK: ("ask", "question", "សួរ", "ຖາມ", "မေး", "hoi", "tanya", "tanong", "ถาม"),
-    TOPICS: ("topics", "topic", "ប្រធានបទ", "ຫົວຂໍ້", "ခေါင်းစဉ်", "chu de", "topik",
-             "paksa", "หัวข้อ"),
-    # The peer loop. Local words are drafts, like the catalog's (see bot/locale).
-    PEER: ("peer", "meet", "ដៃគូ", "ໝູ່", "မိတ်ဆွေ", "ket noi", "teman", "rakan", "kasama",
-           "เพื่อน"),
-    VISIT: ("visit", "ទស្សនា", "ຢ້ຽມຢາມ", "လေ့လာရေးခရီး", "tham quan", "kunjungan",
-            "lawatan", "bisita", "ดูงาน"),
-    SHARE: ("share", "ចែករំលែក", "ແບ່ງປັນ", "မျှဝေ", "chia se", "berbagi", "kongsi",
-            "ibahagi", "แบ่งปัน"),
-    TRIED: ("tried", "ខ្ញុំបានសាក", "ທົດລອງແລ້ວ", "စမ်းပြီး", "da thu", "sudah coba", "sudah cuba",
-            "sinubukan", "ลองแล้ว"),
-    SETTINGS: ("settings", "setting", "ការកំណត់", "ຕັ້ງຄ່າ", "ဆက်တင်", "cai dat",
-               "pengaturan", "tetapan", "ตั้งค่า"),
-}
-_LOOKUP = {word: intent for intent, words in KEYWORDS.items() for word in words}
-# Only these take an argument after the word; STOP and friends must be the whole message
-# (as Twilio matches them), so "end of the season" is not an opt-out.
-WITH_ARGUMENT = frozenset({START, LANG, STORY, TOPICS, ASK, PEER, VISIT, TRIED})
 _SEPARATORS = re.compile(r"[\s,;.、/+-]+")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The command words: word (as fold() leaves it) -> intent, and the intents that
+    take an argument after their word (STOP and friends must be the whole message, as
+    Twilio matches them, so "end of the season" is not an opt-out)."""
+
+    lookup: Mapping[str, str]
+    with_argument: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -76,22 +54,33 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def parse(text: str) -> Parsed:
-    """Finds the command word and the numbers in a message."""
+def parse(text: str, words: Words | None = None) -> Parsed:
+    """Finds the command word and the numbers in a message (the registry's words unless
+    others are given)."""
+    words = words or _registered()
     folded = fold(text).strip()
     if folded.startswith("/"):
         folded = folded[1:].split("@", 1)[0] if " " not in folded else folded[1:]
         folded = re.sub(r"@\w+", "", folded, count=1)
     core = strip_edges(folded)
     numbers = parse_numbers(core)
-    if core in _LOOKUP:
-        return Parsed(_LOOKUP[core], "", numbers)
+    lookup = words.lookup
+    if core in lookup:
+        return Parsed(lookup[core], "", numbers)
     for size in (2, 1):
-        words = core.split()
-        head = " ".join(words[:size])
-        if len(words) > size and _LOOKUP.get(head) in WITH_ARGUMENT:
-            return Parsed(_LOOKUP[head], " ".join(words[size:]), numbers)
+        parts = core.split()
+        head = " ".join(parts[:size])
+        if len(parts) > size and lookup.get(head) in words.with_argument:
+            return Parsed(lookup[head], " ".join(parts[size:]), numbers)
     return Parsed(None, core, numbers)
+
+
+def _registered() -> Words:
+    # Imported here, not at the top: the registry reads every flow, and flows read this
+    # module (fold, the intent names).
+    from bot.flows import registry
+
+    return registry.words()
 
 
 def strip_edges(text: str) -> str:

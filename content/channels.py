@@ -33,6 +33,7 @@ class Capabilities:
     # 24 hours); later ones are skipped by the dispatcher, not sent and not failed.
     window: timedelta | None = None
     provider_confirms_opt_out: bool = False  # the provider answers STOP itself
+    title: str = ""  # its name for people (the simulator's channel list)
 
 
 _BY_PROVIDER: dict[tuple[str, str], Capabilities] = {}

@@ -166,7 +166,7 @@ def _actor() -> str:
 
 
 @app.command()
-def chat(channel: str = typer.Option("sms", help="sms or telegram"),
+def chat(channel: str = typer.Option("sms", help="sms, telegram or another declared channel"),
          sender: str = typer.Option("+85512345678", "--from", help="Phone number or user id"),
          ) -> None:
     """Talks to the bot in the terminal as a simulated member."""

@@ -12,6 +12,7 @@ import uuid
 import typer
 
 from bot.inbox import InboundItem
+from content.channels import kinds
 from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
 from peerlearn.settings import Settings
 from peerlearn.wiring import build
@@ -21,8 +22,9 @@ from services.phones import typed_address
 
 def run_chat(settings: Settings, channel: str, sender: str) -> None:
     """Reads lines, prints the bot's replies with their channel rendering."""
-    if channel not in ("sms", "telegram"):
-        raise typer.BadParameter("channel must be sms or telegram")
+    names = [caps.channel for caps in kinds()]
+    if channel not in names:
+        raise typer.BadParameter(f"channel must be one of {', '.join(names)}")
     try:
         address = typed_address(channel, sender)
     except ValueError as exc:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import phonenumbers
 
+from content.channels import kind
+
 HIDDEN = "•"
 
 
@@ -34,16 +36,17 @@ def country_of(e164: str) -> str | None:
 
 def typed_address(channel: str, raw: str) -> str:
     """The address of a simulated member (the web simulator, `peerlearn chat`): an SMS
-    number in E.164 form, a Telegram user id (an integer). ValueError says what to type."""
+    number in E.164 form where the channel is phone-addressed, else a user id (an
+    integer, as Telegram's and Messenger's are). ValueError says what to type."""
     raw = raw.strip()
-    if channel == "sms":
+    if kind(channel).phone_addressed:
         e164 = to_e164(raw)
         if e164 is None:
             raise ValueError(f"{raw!r} is not a phone number; use +country form")
         return e164
     digits = raw.removeprefix("-")
     if not (digits.isascii() and digits.isdigit()) or len(raw) > 20:
-        raise ValueError("a Telegram user is a number, e.g. 100001")
+        raise ValueError(f"a {channel.capitalize()} user is a number, e.g. 100001")
     return raw
 
 

@@ -29,6 +29,7 @@ from babel import Locale
 from sqlmodel import Session, select
 
 from bot.flows.common import invalid, to_menu
+from bot.flows.flow import Flow
 from bot.replies import Choice, Notice, Outcome, Reply, Step
 from bot.titles import excerpt
 from bot.turn import Turn
@@ -266,3 +267,4 @@ def _territories(lang: str) -> dict[str, str]:
 
 
 STEPS = {"text": text, "attribution": attribution, "rate": rate}
+FLOW = Flow(name="answering", steps=STEPS, free_text=FREE_TEXT)

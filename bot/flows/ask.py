@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bot.flows import answering
 from bot.flows.common import invalid, to_menu
+from bot.flows.flow import Flow, Keyword, MenuEntry
 from bot.intents import ASK, fold, strip_edges
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
@@ -104,3 +105,5 @@ def _routed(turn: Turn, question_id: int, *before: Reply) -> Outcome:
 
 FREE_TEXT = frozenset({"question"})
 STEPS = {"question": question, "rate": rate}
+FLOW = Flow(name="ask", steps=STEPS, keywords=(Keyword(ASK, start, takes_argument=True),),
+            menu=MenuEntry(2, "menu.ask", ASK), free_text=FREE_TEXT)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from bot.intents import ASK, HELP, PEER, SETTINGS, SHARE, STORY, TRIED
+from bot.flows import registry
 from bot.replies import Choice, Outcome, Reply, Step
 
-MENU_ITEMS = (("menu.story", STORY), ("menu.ask", ASK), ("menu.peer", PEER),
-              ("menu.share", SHARE), ("menu.tried", TRIED), ("menu.settings", SETTINGS),
-              ("menu.help", HELP))
 BACK = Choice("0", "menu.back")
 
 
 def menu_reply() -> Reply:
-    """The menu as one reply with numbered choices."""
+    """The menu as one reply with numbered choices (the flows' menu entries)."""
     return Reply("menu.title", choices=tuple(
-        Choice(str(i), key) for i, (key, _) in enumerate(MENU_ITEMS, start=1)))
+        Choice(str(entry.position), entry.key) for entry in registry.menu()))
 
 
 def to_menu(*before: Reply) -> Outcome:

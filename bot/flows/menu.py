@@ -11,25 +11,16 @@ flowchart LR
   menu -->|7 / HELP| help
   menu -->|TOPICS, LANG, VISIT, STORY ON/OFF| other[the flow named]
 ```
+
+The entries and what each word starts are the flows' own declarations (their `FLOW`),
+read from bot/flows/registry.py.
 """
 
 from __future__ import annotations
 
-from bot.flows import ask, peer, settings, share, stories, subscriptions, tried, visit
-from bot.flows.common import MENU_ITEMS, invalid, to_menu
-from bot.intents import (
-    ASK,
-    LANG,
-    MORE,
-    NEXT,
-    PEER,
-    SETTINGS,
-    SHARE,
-    STORY,
-    TOPICS,
-    TRIED,
-    VISIT,
-)
+from bot.flows import registry
+from bot.flows.common import invalid, to_menu
+from bot.flows.flow import Flow
 from bot.replies import Outcome, Reply
 from bot.turn import Turn
 
@@ -39,30 +30,18 @@ def choose(turn: Turn) -> Outcome:
     number = turn.number
     if number is None:
         return to_menu(Reply("not_understood"))
-    if not 1 <= number <= len(MENU_ITEMS):
-        return to_menu(invalid(1, len(MENU_ITEMS)))
-    return run(turn, MENU_ITEMS[number - 1][1])
+    entries = registry.menu()
+    if not 1 <= number <= len(entries):
+        return to_menu(invalid(1, len(entries)))
+    return run(turn, entries[number - 1].intent)
 
 
 def run(turn: Turn, intent: str) -> Outcome:
-    """Starts the flow behind a command or menu item."""
-    if intent == STORY:
-        switched = subscriptions.switch(turn)  # STORY ON / STORY OFF
-        if switched is not None:
-            return switched
-    if intent in (STORY, MORE, NEXT):
-        return stories.start(turn)
-    if intent == ASK:
-        return ask.start(turn)
-    if intent == TOPICS:
-        return settings.ask_topics(turn)
-    if intent == LANG:
-        return settings.ask_language(turn)
-    starts = {PEER: peer.start, SHARE: share.start, TRIED: tried.start, VISIT: visit.start,
-              SETTINGS: settings.start}
-    if intent in starts:
-        return starts[intent](turn)
-    return to_menu(Reply("help"))
+    """Starts what a command word or menu item starts (its flow's declaration says)."""
+    keyword = registry.keywords().get(intent)
+    if keyword is None or keyword.start is None:
+        return to_menu(Reply("help"))
+    return keyword.start(turn)
 
 
-STEPS = {"choose": choose}
+FLOW = Flow(name="menu", steps={"choose": choose}, interruptible=True)

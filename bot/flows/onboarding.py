@@ -23,6 +23,7 @@ from __future__ import annotations
 from bot.choices import COUNTRIES, SECTORS, numbered
 from bot.flows import profile, settings, stories, topic_picks
 from bot.flows.common import invalid, to_menu
+from bot.flows.flow import Flow
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
 from content.languages import LANGUAGES
@@ -177,3 +178,4 @@ def topics(turn: Turn) -> Outcome:
 STEPS = {"language": language, "script": script, "plain": script, "consent": consent,
          "country": country, "name": name, "enterprise": enterprise, "sector": sector,
          "topics": topics}
+FLOW = Flow(name="onboarding", steps=STEPS, free_text=FREE_TEXT)

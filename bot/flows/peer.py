@@ -26,6 +26,7 @@ from datetime import timedelta
 
 from bot.choices import TOPIC_GROUPS, numbered, topics_for
 from bot.flows.common import invalid, to_menu
+from bot.flows.flow import Flow, Keyword, MenuEntry
 from bot.flows.peer_cards import group_of, name_of, profile_reply, request_reply
 from bot.intents import PEER, parse_numbers
 from bot.replies import Choice, Notice, Outcome, Reply, Step
@@ -192,3 +193,5 @@ def consider(turn: Turn) -> Outcome:
 
 
 STEPS = {"consent": consent, "topic": topic, "proposal": proposal, "consider": consider}
+FLOW = Flow(name="peer", steps=STEPS, keywords=(Keyword(PEER, start, takes_argument=True),),
+            menu=MenuEntry(3, "menu.peer", PEER), free_text=FREE_TEXT)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot.flows.common import to_menu
+from bot.flows.flow import Flow
 from bot.flows.peer_cards import about, name_of, typed_labels
 from bot.intents import fold, strip_edges
 from bot.replies import Choice, Outcome, Reply, Step
@@ -135,3 +136,4 @@ def enterprise(turn: Turn) -> Outcome:
 
 
 STEPS = {"name": name, "enterprise": enterprise}
+FLOW = Flow(name="profile", steps=STEPS, free_text=FREE_TEXT)

@@ -19,6 +19,8 @@ from __future__ import annotations
 from bot.choices import TOPIC_GROUPS, topics_for
 from bot.flows import profile, subscriptions, topic_picks
 from bot.flows.common import BACK, invalid, to_menu
+from bot.flows.flow import Flow, Keyword, MenuEntry
+from bot.intents import LANG, SETTINGS, TOPICS
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
 from content.languages import LANGUAGES, NON_LATIN
@@ -165,7 +167,7 @@ def offered(turn: Turn) -> Outcome:
     return to_menu(Reply("settings.offer_saved"))
 
 
-SETTINGS = 6  # items of the settings menu, 0 (the main menu) aside
+ITEMS = 6  # items of the settings menu, 0 (the main menu) aside
 
 
 def menu_reply(member: Member) -> Reply:
@@ -200,9 +202,17 @@ def choose(turn: Turn) -> Outcome:
                              else "settings.peers_off_done"))
     if number == 6:
         return profile.start(turn)
-    before = invalid(1, SETTINGS) if number is not None else Reply("not_understood")
+    before = invalid(1, ITEMS) if number is not None else Reply("not_understood")
     return Outcome([before, menu_reply(turn.member)], Step("settings", "choose"))
 
 
 STEPS = {"choose": choose, "language": language, "topics": topics, "offered": offered,
          "script": script, "plain": script}
+FLOW = Flow(
+    name="settings",
+    steps=STEPS,
+    keywords=(Keyword(SETTINGS, start),
+              Keyword(TOPICS, ask_topics, takes_argument=True),
+              Keyword(LANG, ask_language, takes_argument=True)),
+    menu=MenuEntry(6, "menu.settings", SETTINGS),
+)

@@ -25,8 +25,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.events import MEDIA_KINDS
-from bot.flows import tried
 from bot.flows.common import invalid, to_menu
+from bot.flows.flow import Flow, Keyword, MenuEntry
+from bot.flows.practice_lists import content_langs
 from bot.intents import SHARE, fold
 from bot.replies import Choice, Notice, Outcome, Reply, Step
 from bot.turn import Turn
@@ -140,7 +141,7 @@ def _draft(turn: Turn) -> Practice | None:
 
 def _title(session: Session, practice: Practice, member: Member) -> str:
     """The practice's title for the member ("" while it has none of its own)."""
-    langs = [*tried.content_langs(member), documentation.interview(practice).get("lang", "en")]
+    langs = [*content_langs(member), documentation.interview(practice).get("lang", "en")]
     found = stories.titles(session=session, practice_ids=[practice.id], langs=langs)
     title = found.get(practice.id, "")
     return "" if title == practice.slug else title
@@ -182,3 +183,5 @@ def _step(question: str):
 
 
 STEPS = {question: _step(question) for question in QUESTIONS}
+FLOW = Flow(name="share", steps=STEPS, keywords=(Keyword(SHARE, start),),
+            menu=MenuEntry(4, "menu.share", SHARE), free_text=FREE_TEXT, takes_media=True)

@@ -13,8 +13,10 @@ flowchart LR
 
 from __future__ import annotations
 
+from bot.flows import subscriptions
 from bot.flows.common import BACK, to_menu
-from bot.intents import MORE, NEXT
+from bot.flows.flow import Flow, Keyword, MenuEntry
+from bot.intents import MORE, NEXT, STORY
 from bot.replies import MORE_CHOICE, Choice, Outcome, Reply, Step
 from bot.turn import Turn
 from services import replication, stories
@@ -33,6 +35,12 @@ def start(turn: Turn, *, exclude: set[int] = frozenset()) -> Outcome:
             return start(turn)
         return to_menu(Reply("story.none"))
     return _tell(turn, found[0], found[1], 0)
+
+
+def story(turn: Turn) -> Outcome:
+    """STORY (a story), STORY ON / STORY OFF (the weekly story)."""
+    switched = subscriptions.switch(turn)
+    return switched if switched is not None else start(turn)
 
 
 def open_practice(turn: Turn, slug: str) -> Outcome | None:
@@ -101,3 +109,12 @@ def tried_line(turn: Turn, practice_id: int) -> Reply | None:
 
 
 STEPS = {"reading": reading}
+FLOW = Flow(
+    name="stories",
+    steps=STEPS,
+    keywords=(Keyword(STORY, story, takes_argument=True),
+              Keyword(MORE, start, step_reads_it=True),
+              Keyword(NEXT, start, step_reads_it=True)),
+    menu=MenuEntry(1, "menu.story", STORY),
+    interruptible=True,  # a follow-up may come between two snippets
+)

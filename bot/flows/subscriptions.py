@@ -9,6 +9,7 @@ stories, which the weekly run requires.
 from __future__ import annotations
 
 from bot.flows.common import to_menu
+from bot.flows.flow import Flow
 from bot.intents import fold
 from bot.replies import Outcome, Reply
 from bot.turn import Turn
@@ -59,3 +60,5 @@ def set_weekly(turn: Turn, on: bool) -> Outcome:
 
 
 STEPS: dict = {}
+# STORY ON / OFF is the STORY keyword's argument (bot/flows/stories.py declares it).
+FLOW = Flow(name="subscriptions", steps=STEPS, interruptible=True, free_text=FREE_TEXT)

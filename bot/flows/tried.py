@@ -24,15 +24,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.flows import answering
+from bot.flows import answering, registry
 from bot.flows.common import invalid, to_menu
+from bot.flows.flow import Flow, Keyword, MenuEntry
+from bot.flows.practice_lists import LIST_MAX, content_langs, practice_choices
 from bot.intents import TRIED
 from bot.notify import reachable_identity
 from bot.replies import Choice, Notice, Outcome, Reply, Step
-from bot.titles import short_title
 from bot.turn import Turn
-from content import languages
-from content.languages import NON_LATIN
 from content.models import Job, Member, Practice
 from services import conversation, replication, stories
 
@@ -42,14 +41,9 @@ OUTCOME_CHOICES = (Choice("1", "tried.worked"), Choice("2", "tried.changed"),
 SKIP = Choice("0", "tried.skip", tap_only=True)  # "0" is MENU: the report stays as it is
 THANKS = {"adopted": "tried.thanks", "interested": "tried.later",
           "declined": "tried.declined"}
-# Dialogs a follow-up must not interrupt (the menu and a story being read it may), and
-# how long it waits before it looks again.
-BUSY_FLOWS = frozenset({"onboarding", "ask", "answering", "peer", "share", "tried",
-                        "settings", "profile", "visit"})
+# How long a follow-up waits before it looks again when the member is in a dialog it
+# must not interrupt (each flow says whether it may: its FLOW's `interruptible`).
 BUSY_RETRY = timedelta(hours=1)
-LIST_MAX = 5  # practices offered at once: more do not fit two SMS segments
-BUTTON_ROOM = 40  # a Telegram button shows little more
-UCS2_LANGS = NON_LATIN | {"vi"}
 
 FREE_TEXT: frozenset[str] = frozenset({"changes", "wrong"})
 
@@ -178,7 +172,7 @@ def busy(session: Session, member_id: int, now: datetime) -> bool:
     """Whether the member is in the middle of a dialog (a SHARE interview, a question
     being typed): a follow-up then waits rather than take over their next "1"."""
     state = conversation.load(session=session, member_id=member_id, now=now)
-    return not state.expired and state.flow in BUSY_FLOWS
+    return not state.expired and state.flow in registry.busy_flows()
 
 
 def outcome_question(session: Session, member: Member, practice_id: int,
@@ -189,25 +183,6 @@ def outcome_question(session: Session, member: Member, practice_id: int,
     return Reply(key, {"title": title}, OUTCOME_CHOICES, fit="title")
 
 
-def practice_choices(titles: list[str], *, segmented: bool) -> tuple[Choice, ...]:
-    """Numbered practices, at most LIST_MAX; on SMS the renderer cuts the titles only as
-    far as the list needs to fit (the reply's `fit="labels"`), on Telegram a button shows
-    about 40 characters."""
-    titles = titles[:LIST_MAX]
-    if segmented:
-        return tuple(Choice(str(i), "", label=t) for i, t in enumerate(titles, start=1))
-    return tuple(Choice(str(i), "", label=short_title(title, BUTTON_ROOM))
-                 for i, title in enumerate(titles, start=1))
-
-
-def ucs2(member: Member) -> bool:
-    """Whether the member's SMS go out in UCS-2 (70, not 160, characters a segment)."""
-    return member.language in UCS2_LANGS and member.script != "latin"
-
-
-def content_langs(member: Member) -> list[str]:
-    """Languages to take practice titles in, as Turn.content_langs, outside a turn."""
-    return languages.content_langs(member.language, latin_only=member.script == "latin")
-
-
 STEPS = {"practice": practice, "outcome": outcome, "changes": changes, "wrong": wrong}
+FLOW = Flow(name="tried", steps=STEPS, keywords=(Keyword(TRIED, start, takes_argument=True),),
+            menu=MenuEntry(5, "menu.tried", TRIED), free_text=FREE_TEXT)

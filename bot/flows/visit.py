@@ -22,8 +22,9 @@ flowchart LR
 
 from __future__ import annotations
 
-from bot.flows import tried
 from bot.flows.common import BACK, invalid, to_menu
+from bot.flows.flow import Flow, Keyword
+from bot.flows.practice_lists import practice_choices
 from bot.intents import VISIT
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
@@ -98,7 +99,7 @@ def offer(turn: Turn, practice_ids: list[int], before: Reply | None = None) -> O
         return to_menu(*first, Reply("visit.none"))
     titles = _titles(turn, practice_ids)
     labels = [titles[pid] for pid in practice_ids if pid in titles]
-    choices = tried.practice_choices(labels, segmented=turn.caps.segmented)
+    choices = practice_choices(labels, segmented=turn.caps.segmented)
     turn.data = {"offered": practice_ids[:len(choices)]}
     return Outcome([*first, Reply("visit.which", choices=choices, fit="labels")],
                    Step("visit", "choose"))
@@ -124,3 +125,5 @@ def _titles(turn: Turn, practice_ids: list[int]) -> dict[int, str]:
 
 FREE_TEXT: frozenset[str] = frozenset()  # numbers only: commands act everywhere
 STEPS = {"confirm": confirm, "choose": choose}
+FLOW = Flow(name="visit", steps=STEPS, keywords=(Keyword(VISIT, start, takes_argument=True),),
+            free_text=FREE_TEXT)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from bot import jobs
 from bot.catalog import Catalog
 from bot.flows import tried
+from bot.flows.practice_lists import practice_choices
 from bot.render import Renderer
 from bot.replies import Reply
 from content.channels import kind
@@ -233,7 +234,7 @@ def _longest_titles(db, lang: str, limit: int = 5) -> list[str]:
 
 def _questions(db, lang: str) -> dict[str, list[Reply]]:
     longest = _longest_titles(db, lang)
-    listed = tried.practice_choices(longest, segmented=True)
+    listed = practice_choices(longest, segmented=True)
     title = longest[0]
     return {
         "which": [Reply("tried.which", choices=listed, fit="labels")],

@@ -18,10 +18,10 @@ from peerlearn.wiring import build
 from services.accounts import sessions
 from tests.conftest import clear
 from tests.support.console import make_world
-from tests.support.fake_twilio import sign
 from tests.support.live import PUBLIC, SECRET, live_settings
 from tests.support.outage import cuttable
 from tests.support.server import serving
+from tests.webhooks.channels.fake_twilio import sign
 from tests.webhooks.channels.test_telegram import message
 from tests.webhooks.channels.test_twilio import sms
 from web.console.core import COOKIE

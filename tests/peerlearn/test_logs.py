@@ -24,11 +24,11 @@ import pytest
 from sqlalchemy import text
 
 from content.db import is_sqlite
-from tests.support.fake_telegram import FakeTelegram
-from tests.support.fake_twilio import FakeTwilio, sign
 from tests.support.live import PUBLIC, SECRET, settled
 from tests.support.server import free_port
 from tests.support.waiting import wait_for
+from tests.webhooks.channels.fake_telegram import FakeTelegram
+from tests.webhooks.channels.fake_twilio import FakeTwilio, sign
 from tests.webhooks.channels.test_telegram import command, message
 from tests.webhooks.channels.test_twilio import sms
 

@@ -25,7 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from content.db import make_engine
-from tests.support.fake_twilio import FakeTwilio
+from tests.webhooks.channels.fake_twilio import FakeTwilio
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "drill row "

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.fake_server import FakeServer
-from tests.support.fake_telegram import FakeTelegram
-from tests.support.fake_twilio import FakeTwilio
+from tests.webhooks.channels.fake_telegram import FakeTelegram
+from tests.webhooks.channels.fake_twilio import FakeTwilio
 
 
 def _run(fake: FakeServer) -> Iterator:

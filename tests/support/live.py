@@ -1,8 +1,12 @@
-"""Services and an HTTP client wired to the fake Telegram and Twilio servers."""
+"""Services and an HTTP client wired to the fake provider servers.
+
+Each channel's fake lives beside its tests (tests/webhooks/channels/fake_*.py) and says,
+with `settings()`, how the app reaches it; the app here is pointed at every fake given.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -11,21 +15,18 @@ from sqlmodel import Session, select
 from content.models import Identity, InboundMessage, OutboundMessage
 from peerlearn.app import create_app
 from peerlearn.wiring import Services, build
-from tests.support.fake_telegram import FakeTelegram
-from tests.support.fake_twilio import FakeTwilio, sign
+from tests.webhooks.channels.fake_telegram import WEBHOOK_SECRET, FakeTelegram
+from tests.webhooks.channels.fake_twilio import FakeTwilio, sign
 
 PUBLIC = "https://peerlearn.example.org"
-SECRET = "s3cret-Token_1"
+SECRET = WEBHOOK_SECRET
 
 
-def live_settings(settings, telegram: FakeTelegram, twilio: FakeTwilio, **extra):
+def live_settings(settings, *fakes, **extra):
     """Settings whose providers are the fakes; rate limits off unless given."""
-    values: dict[str, Any] = dict(
-        public_base_url=PUBLIC, telegram_bot_token=telegram.token,
-        telegram_webhook_secret=SECRET, telegram_api_base=telegram.base_url,
-        twilio_account_sid=twilio.account_sid, twilio_auth_token=twilio.auth_token,
-        twilio_from="+15005550006", twilio_api_base=twilio.base_url,
-        telegram_rate=0, telegram_chat_rate=0, twilio_rate=0)
+    values: dict[str, Any] = dict(public_base_url=PUBLIC)
+    for fake in fakes:
+        values.update(fake.settings())
     values.update(extra)
     return type(settings)(**{**settings.model_dump(), **values})
 
@@ -38,6 +39,7 @@ class Live:
     client: TestClient
     telegram: FakeTelegram
     twilio: FakeTwilio
+    fakes: list = field(default_factory=list)  # the other channels' fake servers
 
     def post_telegram(self, update: dict, secret: str | None = SECRET):
         headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
@@ -87,9 +89,11 @@ def settled(db) -> bool:
     return waiting is None and unread is None
 
 
-def make_live(settings, db, telegram: FakeTelegram, twilio: FakeTwilio, **extra) -> Live:
-    """Builds the app (lifespan entered: Telegram's getMe done) over the fakes."""
-    services = build(live_settings(settings, telegram, twilio, **extra), db=db)
+def make_live(settings, db, telegram: FakeTelegram, twilio: FakeTwilio, *others,
+              **extra) -> Live:
+    """Builds the app (lifespan entered: Telegram's getMe done) over the fakes (the
+    other channels' fakes in `others`, found in `Live.fakes` by their class)."""
+    services = build(live_settings(settings, telegram, twilio, *others, **extra), db=db)
     client = TestClient(create_app(services.settings, services), base_url="http://10.1.2.3:8000")
     client.__enter__()
-    return Live(services, client, telegram, twilio)
+    return Live(services, client, telegram, twilio, list(others))

@@ -8,10 +8,10 @@ import pytest
 
 from peerlearn.app import create_app
 from peerlearn.wiring import build
-from tests.support.fake_twilio import sign
 from tests.support.live import PUBLIC, SECRET, live_settings, settled
 from tests.support.server import serving
 from tests.support.waiting import wait_for
+from tests.webhooks.channels.fake_twilio import sign
 from tests.webhooks.channels.test_telegram import command, message
 from tests.webhooks.channels.test_twilio import sms
 

@@ -27,8 +27,8 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from tests.support.fake_server import FakeServer
-from tests.support.fake_telegram import TOKEN
-from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, sign
+from tests.webhooks.channels.fake_telegram import TOKEN
+from tests.webhooks.channels.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, sign
 
 CHAT = 100001
 STATUS_URL = "https://peerlearn.example.org/webhooks/twilio/status"

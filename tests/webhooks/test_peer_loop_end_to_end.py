@@ -16,12 +16,12 @@ from sqlmodel import select
 from content.models import Member
 from peerlearn.app import create_app
 from peerlearn.wiring import build
-from tests.support.fake_telegram import FakeTelegram
-from tests.support.fake_twilio import FakeTwilio, sign
 from tests.support.live import PUBLIC, SECRET, live_settings, settled
 from tests.support.server import serving
 from tests.support.waiting import wait_for
 from tests.web.moderation.test_questions import remove_promoted
+from tests.webhooks.channels.fake_telegram import FakeTelegram
+from tests.webhooks.channels.fake_twilio import FakeTwilio, sign
 from tests.webhooks.channels.test_telegram import message
 from tests.webhooks.channels.test_twilio import sms
 

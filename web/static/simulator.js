@@ -7,6 +7,13 @@ function who() {
   return { channel: $("channel").value, address: $("address").value.trim() };
 }
 
+// What the page knows of the chosen channel: its markup and how its members are addressed.
+function kind() {
+  const option = $("channel").selectedOptions[0];
+  return { html: option.dataset.markup === "HTML", phone: option.dataset.phone === "yes",
+           title: option.textContent };
+}
+
 // Telegram replies are HTML (parse_mode HTML); show its formatting tags, nothing else.
 const TELEGRAM_TAGS = new Set(["B", "STRONG", "I", "EM", "U", "INS", "S", "STRIKE", "DEL",
                                "CODE", "PRE"]);
@@ -78,7 +85,7 @@ function bubble(message) {
   text.className = "text";
   if (message.text === "") {
     text.textContent = "(empty message)";
-  } else if (message.direction === "out" && who().channel === "telegram") {
+  } else if (message.direction === "out" && kind().html) {
     telegramHtml(text, message.text);
   } else {
     text.textContent = message.text;
@@ -165,9 +172,9 @@ async function refresh() {
 }
 
 $("channel").addEventListener("change", () => {
-  const sms = $("channel").value === "sms";
-  $("address-label").textContent = sms ? "Phone number" : "Telegram user id";
-  $("address").value = sms ? "+85512345678" : "100001";
+  const { phone, title } = kind();
+  $("address-label").textContent = phone ? "Phone number" : `${title} user id`;
+  $("address").value = phone ? "+85512345678" : "100001";
   load();
 });
 $("load").addEventListener("click", load);

@@ -4,7 +4,7 @@ Channel(...)` (webhooks/channels/base.py); adding one is adding it to `CHANNELS`
 from content.channels import declare
 from webhooks.channels import messenger, telegram, twilio_sms
 
-CHANNELS = (telegram.CHANNEL, twilio_sms.CHANNEL, messenger.CHANNEL)
+CHANNELS = (twilio_sms.CHANNEL, telegram.CHANNEL, messenger.CHANNEL)
 
 for _channel in CHANNELS:
     declare(_channel.provider, _channel.kinds)

@@ -201,7 +201,7 @@ def _json(body: bytes):
 
 
 TELEGRAM = Capabilities("telegram", buttons=True, max_text=4096, markup="HTML", edits=True,
-                        photos=True)
+                        photos=True, title="Telegram")
 WEBHOOK = "/webhooks/telegram"
 
 

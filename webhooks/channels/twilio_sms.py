@@ -25,7 +25,7 @@ from bot.inbox import InboundItem, Received
 from content.channels import Capabilities
 from content.models import OutboundMessage
 from services.delivery.ratelimit import Limit
-from services.delivery.senders import Rejected, RetryLater, SendResult
+from services.delivery.senders import Rejected, RetryLater, SendResult, Skipped
 from services.delivery.status import StatusReport
 from services.phones import to_e164
 from webhooks.channels.base import Built, Channel, Incoming, Malformed, fitting, rate, secret
@@ -33,8 +33,8 @@ from webhooks.channels.base import Built, Channel, Incoming, Malformed, fitting,
 WHATSAPP = "whatsapp:"
 # Twilio error codes that mean "never again" for this recipient.
 FINAL = {"21211": "invalid number", "21214": "not reachable", "21610": "opted out",
-         "21612": "cannot route", "21614": "not a mobile number", "21408": "no permission",
-         "63016": "outside the WhatsApp session window"}
+         "21612": "cannot route", "21614": "not a mobile number", "21408": "no permission"}
+OUTSIDE_WINDOW = "63016"  # free text to WhatsApp over 24 hours after the member wrote
 OPT_OUT = frozenset({"21610"})
 # Twilio's message ids: SM (SMS, WhatsApp) or MM (MMS) and 32 hexadecimal digits.
 MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-fA-F]{32}")
@@ -191,6 +191,8 @@ class TwilioSender:
 
 def _classify(exc: TwilioRestException) -> Exception:
     code = str(exc.code or "")
+    if code == OUTSIDE_WINDOW:
+        return Skipped("outside-window", "outside the WhatsApp session window")
     if exc.status == 429 or exc.status >= 500:
         return RetryLater(None, str(exc.status), exc.msg)
     if code in FINAL or exc.status in (400, 404):
@@ -201,10 +203,10 @@ def _classify(exc: TwilioRestException) -> Exception:
 # Twilio answers STOP, UNSUBSCRIBE, ... itself and then refuses to send (error 21610),
 # so our own confirmation would only fail.
 SMS = Capabilities("sms", buttons=False, max_text=1600, segmented=True, phone_addressed=True,
-                   provider_confirms_opt_out=True)
+                   provider_confirms_opt_out=True, title="SMS (basic phone)")
 # WhatsApp takes free text only within 24 hours of the member's last message (63016).
 WHATSAPP_KIND = Capabilities("whatsapp", buttons=False, max_text=1600, phone_addressed=True,
-                             window=timedelta(hours=24))
+                             window=timedelta(hours=24), title="WhatsApp")
 INBOUND, STATUS_CALLBACK = "/webhooks/twilio/sms", "/webhooks/twilio/status"
 
 

@@ -32,11 +32,11 @@ from peerlearn.wiring import build
 from services import routing
 from tests.support.browser import chromium_page, log_in, needs_chromium
 from tests.support.console import PEOPLE
-from tests.support.fake_twilio import sign
 from tests.support.live import PUBLIC, live_settings
 from tests.support.server import serving
 from tests.support.waiting import wait_for
 from tests.web.moderation.test_questions import KHMER_QUESTION
+from tests.webhooks.channels.fake_twilio import sign
 
 pytestmark = needs_chromium
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.support.fake_twilio import sign
 from tests.support.live import PUBLIC
+from tests.webhooks.channels.fake_twilio import sign
 
 PHONE = "+85512345678"
 SMS_URL = PUBLIC + "/webhooks/twilio/sms"

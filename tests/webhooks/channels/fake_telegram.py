@@ -23,6 +23,7 @@ from tests.support.telegram_markup import MAX_TEXT, Unparsable, plain_text, utf1
 
 TOKEN = "123456:TEST-TOKEN"
 BOT_USERNAME = "peerlearn_test_bot"
+WEBHOOK_SECRET = "s3cret-Token_1"  # X-Telegram-Bot-Api-Secret-Token in tests
 
 
 def _ok(result: Any) -> Response:
@@ -70,6 +71,11 @@ class FakeTelegram(FakeServer):
             "getUpdates": self._get_updates,
         }
         self._by_lower = {name.lower(): name for name in self._methods}
+
+    def settings(self) -> dict:
+        """The settings that point the app at this fake (send rates off)."""
+        return dict(telegram_bot_token=self.token, telegram_webhook_secret=WEBHOOK_SECRET,
+                    telegram_api_base=self.base_url, telegram_rate=0, telegram_chat_rate=0)
 
     @property
     def api_base(self) -> str:

@@ -66,6 +66,11 @@ class FakeTwilio(FakeServer):
         self._root = f"/{API_VERSION}/Accounts/"
         self._messages: dict[str, dict[str, Any]] = {}
 
+    def settings(self) -> dict:
+        """The settings that point the app at this fake (send rate off)."""
+        return dict(twilio_account_sid=self.account_sid, twilio_auth_token=self.auth_token,
+                    twilio_from="+15005550006", twilio_api_base=self.base_url, twilio_rate=0)
+
     # -- routing -----------------------------------------------------------------
     def resolve(self, call: Call) -> tuple[str, Handler] | None:
         if not call.path.startswith(self._root):
