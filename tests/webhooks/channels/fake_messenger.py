@@ -82,11 +82,12 @@ class FakeMessenger(FakeServer):
 
     # -- helpers for tests -------------------------------------------------------
     def settings(self) -> dict[str, Any]:
-        """The settings that point the app at this fake."""
+        """The settings that point the app at this fake (send rates off)."""
         return dict(messenger_page_access_token=self.token,
                     messenger_app_secret=self.app_secret,
                     messenger_verify_token=self.verify_token,
-                    messenger_api_base=self.base_url)
+                    messenger_api_base=self.base_url, messenger_rate=0,
+                    messenger_chat_rate=0)
 
     def sign(self, body: bytes, secret: str | None = None) -> str:
         """X-Hub-Signature-256 for a webhook body, as Meta computes it."""

@@ -38,20 +38,22 @@ def fake_messenger():
 def messenger(settings, db, fake_telegram, fake_twilio, fake_messenger):
     """The app with Messenger configured against the fake, rate limits off."""
     clear(db)
-    running = make_live(settings, db, fake_telegram, fake_twilio, messenger_rate=0,
-                        messenger_chat_rate=0, **fake_messenger.settings())
-    running.messenger = fake_messenger
+    running = make_live(settings, db, fake_telegram, fake_twilio, fake_messenger)
     yield running
     running.client.__exit__(None, None, None)
     clear(db)
 
 
-def post(live, body, signature: str | None = "valid"):
+def meta_of(live) -> FakeMessenger:
+    return next(fake for fake in live.fakes if isinstance(fake, FakeMessenger))
+
+
+def post(live, body, signature: str | None = "valid", fake: FakeMessenger | None = None):
     """POSTs a webhook body as Meta does: the raw JSON, signed with the app secret."""
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     headers = {"Content-Type": "application/json"}
     if signature == "valid":
-        headers["X-Hub-Signature-256"] = live.messenger.sign(raw)
+        headers["X-Hub-Signature-256"] = (fake or meta_of(live)).sign(raw)
     elif signature is not None:
         headers["X-Hub-Signature-256"] = signature
     return live.client.post(PATH, content=raw, headers=headers)
@@ -163,7 +165,7 @@ def test_messenger_webhook(messenger, case):
     assert tuple((row.kind, row.text, row.status) for row in stored) == case.stored
     assert all(row.provider == "messenger" and row.channel == "messenger" for row in stored)
     messenger.dispatch()
-    sent = messenger.messenger.sent()
+    sent = meta_of(messenger).sent()
     assert bool(sent) == case.replies, sent
     assert all(body["recipient"] == {"id": PSID} for body in sent)
 
@@ -210,15 +212,15 @@ def test_what_a_send_api_answer_makes_of_the_row(messenger, label, answer, statu
                                                  delay, opt_out):
     first = first_rows(messenger)[0]
     if answer == "down":
-        messenger.messenger.stop()  # connections refused
+        meta_of(messenger).stop()  # connections refused
     elif answer is not None:
-        messenger.messenger.fail_next("send", answer)
+        meta_of(messenger).fail_next("send", answer)
     before = utcnow()
     messenger.dispatch()
     row = next(r for r in messenger.outbound() if r.id == first.id)
     assert (row.status, row.error_code) == (status, code), row.error
     if status == "sent":
-        assert row.provider_id in messenger.messenger.stamps  # all of it, ~90 characters
+        assert row.provider_id in meta_of(messenger).stamps  # all of it, ~90 characters
     if delay is not None:
         assert row.next_attempt_at >= before + timedelta(seconds=delay)
     assert messenger.identity("messenger", PSID).opted_out == opt_out
@@ -226,13 +228,13 @@ def test_what_a_send_api_answer_makes_of_the_row(messenger, label, answer, statu
 
 def test_delivery_and_read_receipts_move_the_rows_forward(messenger):
     first_rows(messenger)
-    messenger.messenger.fail_next("send", meta.graph_error(100, "(#100) Invalid parameter"))
+    meta_of(messenger).fail_next("send", meta.graph_error(100, "(#100) Invalid parameter"))
     messenger.dispatch()
     dead, sent = messenger.outbound()
     assert (dead.status, sent.status) == ("dead", "sent")
     post(messenger, meta.webhook(meta.delivery(sent.provider_id)))
     assert [r.status for r in messenger.outbound()] == ["dead", "delivered"]
-    post(messenger, meta.webhook(meta.read(messenger.messenger.last_stamp())))
+    post(messenger, meta.webhook(meta.read(meta_of(messenger).last_stamp())))
     assert [r.status for r in messenger.outbound()] == ["dead", "read"]  # none goes back
     post(messenger, meta.webhook(meta.delivery(sent.provider_id, watermark=1)))
     assert [r.status for r in messenger.outbound()] == ["dead", "read"]
@@ -241,9 +243,9 @@ def test_delivery_and_read_receipts_move_the_rows_forward(messenger):
 def test_a_delivery_without_ids_delivers_up_to_its_watermark(messenger):
     first_rows(messenger)
     messenger.dispatch()
-    post(messenger, meta.webhook(meta.delivery(watermark=messenger.messenger.last_stamp())))
+    post(messenger, meta.webhook(meta.delivery(watermark=meta_of(messenger).last_stamp())))
     assert [r.status for r in messenger.outbound()] == ["delivered", "delivered"]
-    other = meta.webhook(meta.read(messenger.messenger.last_stamp(), psid="1234567"))
+    other = meta.webhook(meta.read(meta_of(messenger).last_stamp(), psid="1234567"))
     post(messenger, other)  # another person's read receipt
     assert [r.status for r in messenger.outbound()] == ["delivered", "delivered"]
 
@@ -272,14 +274,13 @@ def test_unconfigured_messenger_answers_nothing(live, fake_messenger):
     query = {"hub.mode": "subscribe", "hub.verify_token": meta.VERIFY_TOKEN,
              "hub.challenge": CHALLENGE}
     assert live.client.get(PATH, params=query).status_code == 403
-    live.messenger = fake_messenger
-    assert post(live, meta.webhook(meta.text("hi"))).status_code == 403
+    assert post(live, meta.webhook(meta.text("hi")), fake=fake_messenger).status_code == 403
     assert live.inbound() == [] and "messenger" not in live.services.senders
 
 
 def tap(live, payload: str) -> None:
     """Taps the quick reply carrying `payload` on the latest message that offers it."""
-    offered = [q for body in live.messenger.sent()
+    offered = [q for body in meta_of(live).sent()
                for q in body["message"].get("quick_replies", [])]
     reply = [q for q in offered if q["payload"] == payload][-1]
     assert post(live, meta.webhook(meta.quick_reply(reply["payload"],
@@ -290,7 +291,7 @@ def tap(live, payload: str) -> None:
 def test_a_new_member_on_messenger(messenger):
     """Hi, the language menu as quick replies, onboarding by taps, a story read with
     More, a sticker; a broadcast goes out inside the 24 hours and is skipped after them."""
-    fake = messenger.messenger
+    fake = meta_of(messenger)
     post(messenger, meta.webhook(meta.text("hi")))
     messenger.dispatch()
     welcome, languages = fake.sent()
