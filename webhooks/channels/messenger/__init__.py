@@ -2,8 +2,8 @@
 
 The channel module: its settings (MESSENGER_*), what a Messenger chat can show (quick
 replies as buttons, 2,000 characters, the 24-hour window), its send rates, the webhook
-adapter (adapter.py, events.py) and the sender (sender.py). docs/messenger.md says how
-to connect a Page.
+adapter (adapter.py, events.py) and the sender (sender.py). The README's "Connect
+Messenger" says how to connect a Page.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from services.delivery.status import StatusReport
 from webhooks.channels.base import Malformed
 
 PROVIDER = CHANNEL = "messenger"
-GET_STARTED = "GET_STARTED"  # the payload docs/messenger.md has the Page set
+GET_STARTED = "GET_STARTED"  # the payload the README has the Page set
 # Messenger attachment type -> the engine's kind of media (bot/events.py MEDIA_KINDS).
 MEDIA = {"image": "photo", "audio": "audio", "video": "video", "file": "document",
          "location": "location"}
