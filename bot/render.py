@@ -156,7 +156,8 @@ class Renderer:
         return gsm_friendly(self.continue_line())
 
     def _more_word(self) -> str:
-        return gsm_friendly(self._encode(self.catalog.text(self.lang, "page.more", "sms")))
+        word = self.catalog.text(self.lang, "page.more", self.caps.channel)
+        return gsm_friendly(self._encode(word))
 
     def _merge(self, pieces) -> list[_Piece]:
         """Consecutive pieces share a message while they fit the budget together."""
