@@ -19,7 +19,7 @@ from webhooks.channels.messenger.adapter import MessengerAdapter
 from webhooks.channels.messenger.sender import MessengerSender
 
 MESSENGER = Capabilities("messenger", buttons=True, max_text=2000, max_buttons=13,
-                         button_title=20, window=timedelta(hours=24))
+                         button_title=20, window=timedelta(hours=24), title="Messenger")
 PATH = "/webhooks/messenger"
 
 
