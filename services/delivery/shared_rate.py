@@ -101,15 +101,20 @@ class SharedLimiter:
 
     async def overall(self, provider: str) -> None:
         """Waits for the provider's overall rate, shared by every worker."""
-        limit = self.limits.get(provider)
-        if limit is None or not limit.overall:
-            return
-        wait = await self.take(f"{provider}", limit.overall, overall_burst(limit.overall),
-                               reserve=True)
+        wait = await self.reserve(provider)
         if wait is None:
             await self.local.overall(provider)
         elif wait > 0:
             await asyncio.sleep(wait)
+
+    async def reserve(self, provider: str) -> float | None:
+        """Takes one of the provider's tokens, now or in the future: the seconds until
+        it may be used (0 without a limit), or None while Redis is away."""
+        limit = self.limits.get(provider)
+        if limit is None or not limit.overall:
+            return 0.0
+        return await self.take(provider, limit.overall, overall_burst(limit.overall),
+                               reserve=True)
 
     async def recipient(self, provider: str, address: str) -> float:
         """0 if the recipient may get a message now (a token is taken), else the seconds
@@ -144,10 +149,10 @@ class SharedLimiter:
         return {"send_rates": "shared"}
 
     async def aclose(self) -> None:
-        """Closes the Redis client, if this loop opened it."""
+        """Closes the Redis client, if this loop opened it (another loop's is its own)."""
         if self._client is not None and self._loop is asyncio.get_running_loop():
             await self._client.aclose()
-        self._client = None
+            self._client = None
 
     def _connected(self) -> Redis:
         """The client of the running loop (a client cannot move between loops)."""
