@@ -18,9 +18,13 @@ from collections.abc import Iterator
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session
 
+from content.models import OutboundMessage, utcnow
 from peerlearn.app import create_app
-from peerlearn.wiring import Services, build
+from peerlearn.wiring import Services, build, make_limiter
+from services.delivery.dispatcher import Dispatcher
 from tests.conftest import clear
 from tests.support.redis_servers import (
     MACHINE,
@@ -29,6 +33,7 @@ from tests.support.redis_servers import (
     scratch_prefix,
     throwaway_redis,
 )
+from tests.webhooks.channels.test_telegram import message
 
 CHAT_RATE = 0.01  # a token every 100 s per chat, 3 at once (the default burst)
 RATE = 0.05  # a token every 20 s overall, 1 at once
@@ -117,6 +122,37 @@ def test_each_recipient_has_a_bucket_shared_by_the_workers(settings, db, shared_
     assert not [key for key in keys if ALICE.encode() in key or BOB.encode() in key]
     assert all(client.pttl(key) > 0 for key in keys)  # they expire once full again
     client.close()
+
+
+def test_two_dispatchers_send_a_chat_its_burst_once(live, shared_redis):
+    """Seven replies due to one chat (the welcome's and five more), two dispatchers (two
+    workers) one after the other: three go out (the chat's burst), the rest wait,
+    whichever dispatcher claims them."""
+    url, prefix = shared_redis
+    live.post_telegram(message(text="hi"))
+    with Session(live.services.db) as session:
+        row = next(r for r in live.outbound() if r.channel == "telegram")
+        for i in range(5):
+            session.add(OutboundMessage(**{**row.model_dump(exclude={"id"}),
+                                           "text": f"extra {i}"}))
+        session.commit()
+    settings = live.services.settings.model_copy(update={
+        "redis_url": url, "redis_prefix": prefix, "telegram_chat_rate": CHAT_RATE})
+
+    def dispatch_all_due() -> int:
+        """One batch by a fresh dispatcher, with every queued row made due first."""
+        with Session(live.services.db) as session:
+            session.exec(update(OutboundMessage).where(OutboundMessage.status == "queued")
+                         .values(next_attempt_at=utcnow()))
+            session.commit()
+        limiter = make_limiter(settings)
+        dispatcher = Dispatcher(live.services.db, live.services.senders, limiter=limiter)
+        live.client.portal.call(dispatcher.run_once)
+        live.client.portal.call(limiter.aclose)
+        return len(live.telegram.sent())
+
+    assert [dispatch_all_due(), dispatch_all_due()] == [3, 3]
+    assert len([r for r in live.outbound() if r.status == "queued"]) == 4
 
 
 def test_redis_stopped_limits_are_local_then_shared_again(settings, db, own_redis, caplog):
