@@ -55,6 +55,7 @@ from services.delivery.parts import Part  # noqa: E402
 from services.delivery.ratelimit import Limiter  # noqa: E402
 from services.members import identify  # noqa: E402
 from services.sms.segments import count  # noqa: E402
+from webhooks.channels.registry import build as build_channels  # noqa: E402
 from webhooks.channels.registry import senders as make_senders  # noqa: E402
 
 SMS = "Tip: keep seed from your best plants, dry it well and store it in a cool place."
@@ -132,7 +133,7 @@ def timed(dispatcher: Dispatcher, spent: Counter, profile: cProfile.Profile | No
 
 async def drain(db, settings, limiter: Limiter, batch: int, profiles=None) -> dict:
     """Runs the dispatcher until nothing is due; wall time, batches, time split."""
-    senders = make_senders(settings)
+    senders = make_senders(build_channels(settings))
     await senders["telegram"].start()  # getMe, as the app does at start-up
     dispatcher = Dispatcher(db, senders, limiter=limiter, batch=batch)
     spent: Counter = Counter()

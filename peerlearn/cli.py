@@ -60,8 +60,9 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
 
 
 @app.command()
-def worker(share: float = typer.Option(
-        1.0, help="This worker's share of the send rates, e.g. 0.5 with two workers")) -> None:
+def worker(share: float | None = typer.Option(
+        None, help="This worker's share of the send rates without Redis (REDIS_URL) or "
+        "while it is away, e.g. 0.5 with two workers; default 1/SEND_WORKERS")) -> None:
     """Delivers the outbox (and retries failed inbound messages) until stopped."""
     from peerlearn.logs import configure_logging
     from peerlearn.wiring import build

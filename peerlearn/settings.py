@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from webhooks.channels import CHANNELS
@@ -35,7 +35,14 @@ class Settings(*(channel.settings for channel in CHANNELS), BaseSettings):
     # (no channel has credentials) and "login" otherwise.
     simulator: Literal["auto", "open", "login", "off"] = "auto"
 
+    # Send rates shared by every worker (services/delivery/shared_rate.py): with
+    # REDIS_URL, the buckets live in Redis under keys starting REDIS_PREFIX; without it,
+    # or while Redis is away, each process keeps 1/SEND_WORKERS of every rate (the
+    # worker's --share overrides that fraction).
     redis_url: str | None = None
+    redis_prefix: str = "peerlearn:"
+    send_workers: int = Field(1, ge=1)  # processes that send (web with its dispatcher
+    # counts as one)
     admin_email: str | None = None  # the first admin of the console, created or updated
     admin_password: SecretStr | None = None  # at start-up
 

@@ -16,8 +16,9 @@ from bot.turn import Policy
 from content.db import make_engine
 from peerlearn.settings import Settings
 from services.delivery.dispatcher import Dispatcher
-from services.delivery.ratelimit import Limiter
+from services.delivery.ratelimit import Limiter, Rates
 from services.delivery.senders import Sender
+from services.delivery.shared_rate import SharedLimiter
 from services.metrics import registry_for
 from webhooks.channels import registry
 from webhooks.channels.base import Adapter
@@ -37,10 +38,20 @@ class Services:
     senders: dict[str, Sender] = field(default_factory=dict)
     adapters: dict[str, Adapter] = field(default_factory=dict)
     texts: CatalogSync | None = None  # the console's reviewed texts on the catalog
+    limiter: Rates | None = None  # the last dispatcher's, whose state /readyz shows
 
-    def dispatcher(self, share: float = 1.0) -> Dispatcher:
-        """A dispatcher over this process's senders, with `share` of the send rates."""
-        return Dispatcher(self.db, self.senders, limiter=Limiter(limits(self.settings, share)))
+    def dispatcher(self, share: float | None = None) -> Dispatcher:
+        """A dispatcher over this process's senders, its rates shared through Redis when
+        REDIS_URL is set; per-process limits (without Redis, or while it is away) keep
+        `share` of each rate, by default 1/SEND_WORKERS."""
+        self.limiter = make_limiter(self.settings, share)
+        return Dispatcher(self.db, self.senders, limiter=self.limiter)
+
+    def send_rates(self) -> dict[str, str]:
+        """Whether send rates are shared (Redis) or this process's own, for /readyz."""
+        if self.limiter is not None:
+            return self.limiter.status()
+        return {"send_rates": "shared" if self.settings.redis_url else "local"}
 
     async def start(self) -> None:
         """Connects to providers that need it (Telegram learns its username)."""
@@ -51,7 +62,20 @@ class Services:
         """Closes provider clients and the database pool."""
         for sender in self.senders.values():
             await sender.close()
+        if self.limiter is not None:
+            await self.limiter.aclose()
         self.db.dispose()
+
+
+def make_limiter(settings: Settings, share: float | None = None) -> Rates:
+    """The send-rate limiter: shared through Redis when REDIS_URL is set, with the
+    per-process one (`share` of each rate, by default 1/SEND_WORKERS) for its outages."""
+    share = 1 / settings.send_workers if share is None else share
+    local = Limiter(limits(settings, share))
+    if not settings.redis_url:
+        return local
+    return SharedLimiter(limits(settings), local, settings.redis_url,
+                         prefix=settings.redis_prefix, share=share)
 
 
 def build(settings: Settings, db: Database | None = None) -> Services:

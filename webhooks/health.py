@@ -20,14 +20,17 @@ def make_router(services) -> APIRouter:
 
     @router.get("/readyz")
     def readyz(response: Response) -> dict:
-        """The database answers."""
+        """The database answers (else 503). `send_rates` says whether the send rates are
+        shared through Redis ("shared") or this process's own ("local"; with `redis`,
+        the failure while Redis is away): ready either way."""
         try:
             with services.db.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as exc:
             response.status_code = 503
-            return {"status": "unavailable", "database": type(exc).__name__}
-        return {"status": "ok"}
+            return {"status": "unavailable", "database": type(exc).__name__,
+                    **services.send_rates()}
+        return {"status": "ok", **services.send_rates()}
 
 
     @router.get("/metrics", response_class=PlainTextResponse)

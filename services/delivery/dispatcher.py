@@ -44,7 +44,7 @@ from content.models import DispatchWorker, Identity, OutboundMessage, utcnow
 from services.backoff import Backoff, pause
 from services.delivery.heartbeat import Heartbeat, new_name
 from services.delivery.outbox import ALLOWED_WHEN_OPTED_OUT
-from services.delivery.ratelimit import Limiter
+from services.delivery.ratelimit import Limiter, Rates
 from services.delivery.recorder import Outcome, Recorder
 from services.delivery.senders import Rejected, RetryLater, Sender, Skipped
 from services.delivery.window import OUTSIDE, closed
@@ -60,7 +60,7 @@ class Dispatcher:
 
     db: Database
     senders: dict[str, Sender]
-    limiter: Limiter = field(default_factory=lambda: Limiter({}))
+    limiter: Rates = field(default_factory=lambda: Limiter({}))
     worker: str = field(default_factory=new_name)
     batch: int = 200
     lease: timedelta = timedelta(minutes=2)  # for claims of workers without a heartbeat
@@ -155,7 +155,7 @@ class Dispatcher:
 
     async def _send_in_order(self, group: list[OutboundMessage], token: str) -> None:
         for i, row in enumerate(group):
-            wait = self.limiter.recipient(row.provider, row.address)
+            wait = await self.limiter.recipient(row.provider, row.address)
             if wait > 0:  # over the recipient's rate: this row and the rest come back later
                 later = utcnow() + timedelta(seconds=wait)
                 await asyncio.gather(*(self.recorder.record(Outcome(

@@ -1,7 +1,9 @@
 """Token buckets for send rates: per channel (or sender) and per recipient.
 
-The buckets live in the worker's memory: with several workers, give each its share of
-a provider's rate (the worker's --share option divides the configured rates).
+These buckets live in one process's memory: with several workers and no Redis, give
+each its share of a provider's rate (SEND_WORKERS, or the worker's --share option,
+divides the configured rates). With REDIS_URL, shared_rate.py keeps the same buckets in
+Redis for every worker and falls back to these while Redis is away.
 Hand-written because no library fits both uses: aiolimiter's AsyncLimiter waits well, but
 its has_capacity() neither takes a token nor says how long until one is free (the
 per-recipient check must, so the dispatcher can defer the row instead of waiting), and
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass
@@ -47,6 +50,15 @@ class Bucket:
             await asyncio.sleep(wait)
 
 
+class Rates(Protocol):
+    """What the dispatcher asks of a limiter (this module's, or shared_rate.py's)."""
+
+    async def overall(self, provider: str) -> None: ...
+    async def recipient(self, provider: str, address: str) -> float: ...
+    def status(self) -> dict[str, str]: ...
+    async def aclose(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Limit:
     """A provider's limits: overall messages a second, and per recipient (None = none)."""
@@ -70,10 +82,10 @@ class Limiter:
         if limit is None or not limit.overall:
             return
         bucket = self._overall.setdefault(
-            provider, Bucket(limit.overall, max(1.0, limit.overall / 10)))
+            provider, Bucket(limit.overall, overall_burst(limit.overall)))
         await bucket.take()
 
-    def recipient(self, provider: str, address: str) -> float:
+    async def recipient(self, provider: str, address: str) -> float:
         """0 if the recipient may get a message now, else the seconds to wait."""
         limit = self.limits.get(provider)
         if limit is None or not limit.per_recipient:
@@ -84,3 +96,15 @@ class Limiter:
                 self._recipients.clear()
             self._recipients[key] = Bucket(limit.per_recipient, limit.recipient_burst)
         return self._recipients[key].try_take()
+
+    def status(self) -> dict[str, str]:
+        """For /readyz: the limits are this process's own."""
+        return {"send_rates": "local"}
+
+    async def aclose(self) -> None:
+        """Nothing to close (the shared limiter has a Redis client)."""
+
+
+def overall_burst(rate: float) -> float:
+    """A provider's burst: a tenth of a second's messages, at least one."""
+    return max(1.0, rate / 10)

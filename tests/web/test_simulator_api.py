@@ -192,7 +192,8 @@ def test_health_and_readiness(client):
     response = client.get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
     response = client.get("/readyz")
-    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert (response.status_code, response.json()) == (200, {"status": "ok",
+                                                            "send_rates": "local"})
 
 
 def test_metrics_count_simulator_messages(client):
