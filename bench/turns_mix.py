@@ -100,21 +100,23 @@ def main() -> None:
         for text in ONBOARDING[language(member)]:
             say(pool_address(member), text)
     durations: dict[str, list[float]] = defaultdict(list)
+    cpu_used: dict[str, list[float]] = defaultdict(list)  # this thread's CPU per turn
     profiles = {kind: cProfile.Profile() for kind in KINDS} if profile else {}
     silent = 0
     wall, cpu = time.perf_counter(), time.process_time()
     for address, text, kind in script(turns):
         profiler = profiles.get(kind)
-        start = time.perf_counter()
+        start, on_cpu = time.perf_counter(), time.thread_time()
         if profiler:
             profiler.enable()
         replies = say(address, text)
         if profiler:
             profiler.disable()
         durations[kind].append(time.perf_counter() - start)
+        cpu_used[kind].append(time.thread_time() - on_cpu)
         silent += not replies
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(json.dumps(dict(durations=durations, wall=wall, cpu=cpu, silent=silent,
+    print(json.dumps(dict(durations=durations, cpu_used=cpu_used, wall=wall, cpu=cpu, silent=silent,
                           questions=questions(services.db),
                           profiles={k: top(p) for k, p in profiles.items()})))
     services.db.dispose()
