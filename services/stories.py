@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from content.models import Practice, PracticeTranslation, Reading, Snippet, utcnow
-from services import search
+from services import published, search
 
 # Per-process cache of (title, snippet texts) per practice and language. The key holds the
 # practice's content hash and updated_at, which every content writer (the importer) sets
@@ -38,10 +38,8 @@ def pick_practice(*, session: Session, topics: list[str], langs: list[str], memb
     easiest to relate to), then the rest. Returns (practice id, language)."""
     for lang in langs:
         # Columns, not ORM objects, in one query: this runs on every NEXT.
-        has_snippets = select(Snippet.practice_id).where(Snippet.lang == lang)
-        candidates = [p for p in session.execute(
-            select(Practice.id, Practice.slug, Practice.topics, Practice.country).where(
-                Practice.status == "published", Practice.id.in_(has_snippets)))
+        candidates = [p for p in published.cached(
+            session, ("story practices", lang), lambda lang=lang: _practices(session, lang))
             if p.id not in exclude]
         if topics:
             matching = [p for p in candidates if set(p.topics) & set(topics)]
@@ -54,6 +52,15 @@ def pick_practice(*, session: Session, topics: list[str], langs: list[str], memb
                                        p.country != country, p.slug))
         return candidates[0].id, lang
     return None
+
+
+def _practices(session: Session, lang: str) -> tuple:
+    """Published practices with snippets in `lang` (kept per process: services/published)."""
+    has_snippets = select(Snippet.practice_id).where(Snippet.lang == lang)
+    return tuple(session.execute(
+        select(Practice.id, Practice.slug, Practice.topics, Practice.country).where(
+            Practice.status == "published", Practice.id.in_(has_snippets))
+        .order_by(Practice.id)))
 
 
 def piece(*, session: Session, practice_id: int, lang: str, position: int) -> StoryPiece | None:
