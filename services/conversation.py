@@ -5,16 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from content.models import ConversationState, utcnow
 
-# Core statements on the table: every turn reads and writes this row, and needs no ORM
-# object (no identity map, no unit-of-work flush) for it.
+# Core statements on the table, built once: every turn reads and writes this row, and
+# needs no ORM object (no identity map, no unit-of-work flush) nor a new statement for it.
 STATE = ConversationState.__table__
-_UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_READ = select(STATE.c.flow, STATE.c.step, STATE.c.data, STATE.c.expires_at).where(
+    STATE.c.member_id == bindparam("member_id"))
+_COLUMNS = ("flow", "step", "data", "expires_at", "updated_at")
+
+
+def _upsert(insert):
+    statement = insert(STATE)
+    return statement.on_conflict_do_update(
+        index_elements=[STATE.c.member_id],
+        set_={name: statement.excluded[name] for name in _COLUMNS})
+
+
+_UPSERT = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
 
 
 @dataclass(frozen=True)
@@ -29,9 +41,7 @@ class State:
 
 def load(*, session: Session, member_id: int, now: datetime | None = None) -> State:
     """The member's state; an expired one comes back empty and flagged."""
-    row = session.execute(select(STATE.c.flow, STATE.c.step, STATE.c.data,
-                                 STATE.c.expires_at).where(
-        STATE.c.member_id == member_id)).first()
+    row = session.execute(_READ, {"member_id": member_id}).first()
     if row is None:
         return State(None, None, {})
     now = now or utcnow()
@@ -44,8 +54,6 @@ def save(*, session: Session, member_id: int, flow: str | None, step: str | None
          data: dict, ttl: timedelta, now: datetime | None = None) -> None:
     """Stores where the member is and for how long it stays valid."""
     now = now or utcnow()
-    values = dict(flow=flow or "", step=step or "", data=dict(data), expires_at=now + ttl,
-                  updated_at=now)
-    insert = _UPSERT[session.get_bind().dialect.name](STATE)
-    session.execute(insert.values(member_id=member_id, **values).on_conflict_do_update(
-        index_elements=[STATE.c.member_id], set_=values))
+    session.execute(_UPSERT[session.get_bind().dialect.name], dict(
+        member_id=member_id, flow=flow or "", step=step or "", data=dict(data),
+        expires_at=now + ttl, updated_at=now))
