@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
 from content.models import Practice, PracticeTranslation, Reading, Snippet, utcnow
@@ -101,14 +102,27 @@ def practice_by_slug(*, session: Session, slug: str) -> Practice | None:
 
 def mark_read(*, session: Session, member_id: int, story: StoryPiece) -> None:
     """Records the furthest snippet read; the last one completes the practice."""
-    reading = session.exec(select(Reading).where(
-        Reading.member_id == member_id, Reading.practice_id == story.practice_id)).first()
-    if reading is None:
-        reading = Reading(member_id=member_id, practice_id=story.practice_id, lang=story.lang)
-    reading.position = max(reading.position, story.position)
-    if story.position == story.total - 1 and reading.completed_at is None:
-        reading.completed_at = utcnow()
-    session.add(reading)
+    # Core statements: one read, then an INSERT or (only if something changed) an UPDATE.
+    where = dict(member_id=member_id, practice_id=story.practice_id)
+    done = utcnow() if story.position == story.total - 1 else None
+    row = session.execute(_READING, where).first()
+    if row is None:
+        session.execute(insert(READING), dict(where, lang=story.lang, position=max(
+            0, story.position), completed_at=done, started_at=utcnow()))
+        return
+    changes = {}
+    if story.position > row.position:
+        changes["position"] = story.position
+    if done is not None and row.completed_at is None:
+        changes["completed_at"] = done
+    if changes:
+        session.execute(update(READING).where(READING.c.id == row.id).values(changes))
+
+
+READING = Reading.__table__
+_READING = select(READING.c.id, READING.c.position, READING.c.completed_at).where(
+    READING.c.member_id == bindparam("member_id"),
+    READING.c.practice_id == bindparam("practice_id"))
 
 
 def titles(*, session: Session, practice_ids: list[int], langs: list[str]) -> dict[int, str]:
