@@ -16,8 +16,11 @@ and forgets all of it when the content may have changed:
   under SETTLE old, every look clears (a save that commits after a newer one leaves the
   stamp's maximum as it was).
 
-Values are read inside the caller's transaction; a value read by a transaction that
-began before an invalidating commit is not kept (the generation it started under is gone).
+Values are read inside the caller's transaction. A value whose reading began before an
+invalidating commit is not kept (its generation is gone). One read by a transaction whose
+snapshot predates a commit that cleared the cache just before (SQLite keeps a snapshot
+per transaction) can be kept; the next look at the stamp, at most `every` seconds later
+and clearing on every look while the edit is under SETTLE old, drops it.
 """
 
 from __future__ import annotations
