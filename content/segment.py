@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 import icu
 import regex
@@ -56,6 +57,22 @@ def fold(text: str) -> str:
 
 def words(text: str, lang: str | None = None) -> list[str]:
     """The words of `text`, folded, without spaces or punctuation."""
+    if len(text) <= MEMO_CHARS:
+        return list(_memo_words(text, lang))
+    return _words(text, lang)
+
+
+MEMO_CHARS = 500  # a member's message or a query, not a practice being indexed
+
+
+@lru_cache(maxsize=2048)
+def _memo_words(text: str, lang: str | None) -> tuple[str, ...]:
+    """`words` kept per process for short texts: one turn segments the member's text
+    for the store's judge, for search and for routing, each on its own."""
+    return tuple(_words(text, lang))
+
+
+def _words(text: str, lang: str | None) -> list[str]:
     folded = fold(text)
     if not folded.strip():
         return []

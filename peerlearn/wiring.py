@@ -15,6 +15,7 @@ from bot.inbox import Inbox
 from bot.turn import Policy
 from content.db import make_engine
 from peerlearn.settings import Settings
+from services import published
 from services.delivery.dispatcher import Dispatcher
 from services.delivery.ratelimit import Limiter, Rates
 from services.delivery.senders import Sender
@@ -84,6 +85,7 @@ def build(settings: Settings, db: Database | None = None) -> Services:
     db = db or make_engine(settings.database_url)
     catalog = Catalog.load()
     texts = CatalogSync(catalog, db, every=settings.catalog_refresh_seconds).attach()
+    published.of(db, every=settings.catalog_refresh_seconds)  # content others publish
     policy = Policy(hold_new_answers=settings.hold_new_answers, relay_days=settings.relay_days)
     engine = Engine(catalog, ttl=timedelta(minutes=settings.conversation_ttl_minutes),
                     policy=policy)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import distinct, func
+from sqlalchemy import bindparam, distinct, func
 from sqlmodel import Session, select
 
 from content.models import Member, Practice, Question, Reading, ReplicationReport
@@ -93,14 +93,23 @@ def reach(*, session: Session, practice_id: int, sandbox: str | None) -> Reach:
     """Enterprises that tried the practice and their countries, in one query; as a member
     of `sandbox` (None: a real member) may hear of them (services/sandbox.py)."""
     # One small aggregate over the report index on practice_id; it runs on a first
-    # snippet only, so it needs no cache that would then have to be kept fresh.
-    row = session.execute(select(
+    # snippet only, so it needs no cache that would then have to be kept fresh. A real
+    # member's statement is built once (a sandbox member's, rare, each time).
+    statement = _REACH_REAL if sandbox is None else _reach(sandbox)
+    row = session.execute(statement, {"practice_id": practice_id}).one()
+    return Reach(row[0] or 0, row[1] or 0)
+
+
+def _reach(sandbox: str | None):
+    return select(
         func.count(distinct(ReplicationReport.member_id)),
         func.count(distinct(ReplicationReport.country))).where(
-        ReplicationReport.practice_id == practice_id,
+        ReplicationReport.practice_id == bindparam("practice_id"),
         ReplicationReport.outcome.in_(TRIED),
-        same_sandbox(ReplicationReport.member_id, sandbox))).one()
-    return Reach(row[0] or 0, row[1] or 0)
+        same_sandbox(ReplicationReport.member_id, sandbox))
+
+
+_REACH_REAL = _reach(None)
 
 
 def counts(*, session: Session, practice_id: int | None = None) -> list[Count]:

@@ -42,7 +42,7 @@ from content.models import (
     Snippet,
 )
 from content.segment import words
-from services import search
+from services import published, search
 from services.language import normalize
 from services.search.fillers import fillers
 from services.search.terms import doc_counts
@@ -171,26 +171,55 @@ def _short(docs: list[_Doc], practice_id: int, own: str, english: str) -> bool:
 def _practice_ids(session: Session, hits: list[search.Hit]) -> list[int]:
     if not hits:
         return []
-    found = dict(session.exec(select(SearchDoc.id, SearchDoc.practice_id).where(
-        SearchDoc.id.in_([h.doc_id for h in hits]))).all())
-    return list(dict.fromkeys(found[h.doc_id] for h in hits if h.doc_id in found))
+    known = published.cached(session, "searchdoc practice", dict)  # doc id -> practice
+    missing = [h.doc_id for h in hits if h.doc_id not in known]
+    if missing:
+        known.update(session.exec(select(SearchDoc.id, SearchDoc.practice_id).where(
+            SearchDoc.id.in_(missing))).all())
+    return list(dict.fromkeys(known[h.doc_id] for h in hits if h.doc_id in known))
 
 
 def _docs(session: Session, practice_ids: list[int], langs: set[str]) -> list[_Doc]:
     """The index rows of these practices in these languages, snippets before FAQ pairs,
-    each in its order."""
-    if not practice_ids:
-        return []
-    rows = session.exec(select(SearchDoc).where(SearchDoc.practice_id.in_(practice_ids),
-                                                SearchDoc.lang.in_(sorted(langs)))).all()
+    each in its order (each practice's rows read once per process: services/published)."""
+    return [doc for practice_id in practice_ids
+            for doc in published.cached(session, ("searchdocs", practice_id),
+                                        lambda p=practice_id: _read_docs(session, p))
+            if doc.lang in langs]
+
+
+def _read_docs(session: Session, practice_id: int) -> tuple[_Doc, ...]:
+    rows = session.exec(select(SearchDoc).where(SearchDoc.practice_id == practice_id)
+                        .order_by(SearchDoc.id)).all()
     rank = {"snippet": 0, "faq": 1}
     rows = sorted(rows, key=lambda r: (rank.get(r.kind, 2), r.ref_id or 0))
-    return [_Doc(r.id, r.practice_id, r.lang, r.kind, r.ref_id, len(r.text),
-                 frozenset((r.tokens or "").split())) for r in rows]
+    return tuple(_Doc(r.id, r.practice_id, r.lang, r.kind, r.ref_id, len(r.text),
+                      frozenset((r.tokens or "").split())) for r in rows)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """What a member is sent of a stored piece, without its credit (read each time)."""
+
+    text: str
+    title: str
+    slug: str
+    kind: str
+    lang: str
+    answer_id: int | None = None  # a FAQ promoted from a member's answer
+    attribution: str | None = None
 
 
 def _stored(session: Session, doc: _Doc, own: str, score: float) -> StoredAnswer:
     """The piece as the member gets it: in their language where the practice has it."""
+    piece = published.cached(session, ("stored piece", doc.kind, doc.ref_id, own),
+                             lambda: _piece(session, doc, own))
+    credit = _credit(session, piece) if piece.kind == "faq" else None
+    return StoredAnswer(piece.text, piece.title, piece.slug, piece.kind, round(score, 3),
+                        credit, piece.lang)
+
+
+def _piece(session: Session, doc: _Doc, own: str) -> _Piece:
     table = Faq if doc.kind == "faq" else Snippet
     row = session.get(table, doc.ref_id)
     if doc.lang != own:
@@ -201,8 +230,10 @@ def _stored(session: Session, doc: _Doc, own: str, score: float) -> StoredAnswer
         PracticeTranslation.lang == row.lang)).first()
     slug = session.get(Practice, row.practice_id).slug
     text = row.answer if kind == "faq" else row.text
-    credit = _credit(session, row) if kind == "faq" else None
-    return StoredAnswer(text, title or slug, slug, kind, round(score, 3), credit, row.lang)
+    if kind == "faq":
+        return _Piece(text, title or slug, slug, kind, row.lang, row.answer_id,
+                      row.attribution)
+    return _Piece(text, title or slug, slug, kind, row.lang)
 
 
 def _in_language(session: Session, row: Faq | Snippet, lang: str) -> Faq | Snippet | None:
@@ -217,9 +248,10 @@ def _in_language(session: Session, row: Faq | Snippet, lang: str) -> Faq | Snipp
         .order_by(Snippet.position)).first()
 
 
-def _credit(session: Session, faq: Faq) -> Credit | None:
-    answer = session.get(Answer, faq.answer_id) if faq.answer_id else None
+def _credit(session: Session, piece: _Piece) -> Credit | None:
+    """Who answered, read on every answer (a member's country or role may change)."""
+    answer = session.get(Answer, piece.answer_id) if piece.answer_id else None
     member = session.get(Member, answer.member_id) if answer and answer.member_id else None
     if member is None:
         return None
-    return Credit(faq.attribution, member.country, member.role)
+    return Credit(piece.attribution, member.country, member.role)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
 from content.models import Practice, PracticeTranslation, Reading, Snippet, utcnow
-from services import search
+from services import published, search
 
 # Per-process cache of (title, snippet texts) per practice and language. The key holds the
 # practice's content hash and updated_at, which every content writer (the importer) sets
@@ -38,10 +39,8 @@ def pick_practice(*, session: Session, topics: list[str], langs: list[str], memb
     easiest to relate to), then the rest. Returns (practice id, language)."""
     for lang in langs:
         # Columns, not ORM objects, in one query: this runs on every NEXT.
-        has_snippets = select(Snippet.practice_id).where(Snippet.lang == lang)
-        candidates = [p for p in session.execute(
-            select(Practice.id, Practice.slug, Practice.topics, Practice.country).where(
-                Practice.status == "published", Practice.id.in_(has_snippets)))
+        candidates = [p for p in published.cached(
+            session, ("story practices", lang), lambda lang=lang: _practices(session, lang))
             if p.id not in exclude]
         if topics:
             matching = [p for p in candidates if set(p.topics) & set(topics)]
@@ -54,6 +53,15 @@ def pick_practice(*, session: Session, topics: list[str], langs: list[str], memb
                                        p.country != country, p.slug))
         return candidates[0].id, lang
     return None
+
+
+def _practices(session: Session, lang: str) -> tuple:
+    """Published practices with snippets in `lang` (kept per process: services/published)."""
+    has_snippets = select(Snippet.practice_id).where(Snippet.lang == lang)
+    return tuple(session.execute(
+        select(Practice.id, Practice.slug, Practice.topics, Practice.country).where(
+            Practice.status == "published", Practice.id.in_(has_snippets))
+        .order_by(Practice.id)))
 
 
 def piece(*, session: Session, practice_id: int, lang: str, position: int) -> StoryPiece | None:
@@ -94,14 +102,27 @@ def practice_by_slug(*, session: Session, slug: str) -> Practice | None:
 
 def mark_read(*, session: Session, member_id: int, story: StoryPiece) -> None:
     """Records the furthest snippet read; the last one completes the practice."""
-    reading = session.exec(select(Reading).where(
-        Reading.member_id == member_id, Reading.practice_id == story.practice_id)).first()
-    if reading is None:
-        reading = Reading(member_id=member_id, practice_id=story.practice_id, lang=story.lang)
-    reading.position = max(reading.position, story.position)
-    if story.position == story.total - 1 and reading.completed_at is None:
-        reading.completed_at = utcnow()
-    session.add(reading)
+    # Core statements: one read, then an INSERT or (only if something changed) an UPDATE.
+    where = dict(member_id=member_id, practice_id=story.practice_id)
+    done = utcnow() if story.position == story.total - 1 else None
+    row = session.execute(_READING, where).first()
+    if row is None:
+        session.execute(insert(READING), dict(where, lang=story.lang, position=max(
+            0, story.position), completed_at=done, started_at=utcnow()))
+        return
+    changes = {}
+    if story.position > row.position:
+        changes["position"] = story.position
+    if done is not None and row.completed_at is None:
+        changes["completed_at"] = done
+    if changes:
+        session.execute(update(READING).where(READING.c.id == row.id).values(changes))
+
+
+READING = Reading.__table__
+_READING = select(READING.c.id, READING.c.position, READING.c.completed_at).where(
+    READING.c.member_id == bindparam("member_id"),
+    READING.c.practice_id == bindparam("practice_id"))
 
 
 def titles(*, session: Session, practice_ids: list[int], langs: list[str]) -> dict[int, str]:

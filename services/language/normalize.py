@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from services.language.zawgyi import THRESHOLD, from_zawgyi, zawgyi_probability
 
@@ -37,10 +38,13 @@ def normalize(text: str) -> str:
     return normalize_inbound(text).text
 
 
+@lru_cache(maxsize=2048)
 def normalize_inbound(text: str, threshold: float = THRESHOLD) -> Normalized:
     """`normalize`, also telling whether the text was Zawgyi (and converted). A caller
     that knows more than the text (the member wrote Zawgyi before) may lower the
-    detector's `threshold`."""
+    detector's `threshold`. Kept per process for recent texts: a turn normalises the
+    member's text when reading it, then again in search, the store's judge and routing;
+    the answer depends on nothing else, and Normalized is frozen."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = strip_controls(text)
     probability = zawgyi_probability(text)

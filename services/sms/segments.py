@@ -19,6 +19,7 @@ are written out here and tested against tables.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -56,7 +57,7 @@ def graphemes(text: str) -> list[str]:
 
 def utf16_units(text: str) -> int:
     """UTF-16 code units: 2 for characters outside the Basic Multilingual Plane."""
-    return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _pack(pieces: list[tuple[str, int]], size: int) -> list[str]:
@@ -78,8 +79,11 @@ def _ucs2_pieces(text: str, size: int) -> list[tuple[str, int]]:
     """Grapheme clusters with their cost; a cluster longer than a part is
     broken into code points (a code point is never split, so neither is a
     surrogate pair)."""
+    clusters = graphemes(text)
+    if utf16_units(text) == len(text) and all(len(c) <= size for c in clusters):
+        return [(cluster, len(cluster)) for cluster in clusters]  # all BMP: a unit each
     pieces: list[tuple[str, int]] = []
-    for cluster in graphemes(text):
+    for cluster in clusters:
         cost = utf16_units(cluster)
         if cost <= size:
             pieces.append((cluster, cost))
@@ -88,8 +92,11 @@ def _ucs2_pieces(text: str, size: int) -> list[tuple[str, int]]:
     return pieces
 
 
+@lru_cache(maxsize=4096)
 def count(text: str) -> SegmentInfo:
-    """Encoding, segments, units and the part texts a phone would receive."""
+    """Encoding, segments, units and the part texts a phone would receive. Kept per
+    process for the texts seen last: a turn counts the same menu and page texts again
+    while it pages and renders, and the answer never changes (SegmentInfo is frozen)."""
     if is_gsm(text):
         encoding = GSM7
         pieces = [(c, septets(c) or 0) for c in text]
