@@ -8,7 +8,11 @@ language as `lang`. Then the store is grown to --practices practices by cloning 
 bundled ones (bench/search_data.py), reindexed, and --queries questions drawn from the
 set are timed through services.search.search.
 
-Goals (issue): ours >= 0.9 in every language; p95 latency <= 15 ms on SQLite.
+Goals (issues): ours >= 0.9 in every language; p95 latency <= 15 ms at 10,000 practices on
+SQLite and PostgreSQL, warm (word counts cached as they come) and cold (the word-count
+cache emptied before every query). After growing the store the statistics are brought
+up to date (bench.common.steady: what autovacuum would have done by then). The load
+average is printed with the figures: the machine may be shared.
 Run alone: .venv/bin/python bench/search.py [--database-url postgresql://...]
 """
 
@@ -21,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent  # so `webhooks` is the product pa
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
+import os  # noqa: E402
 import random  # noqa: E402
 import time  # noqa: E402
 
@@ -33,6 +38,7 @@ from bench.common import (  # noqa: E402
     goals_table,
     percentile,
     scratch_database,
+    steady,
     table,
 )
 from bench.search_data import Baseline, generate, questions  # noqa: E402
@@ -76,6 +82,7 @@ def grow(engine, total: int) -> tuple[int, float, float]:
     done = time.perf_counter()
     with session_scope(engine) as session:
         rows = session.execute(select(func.count()).select_from(SearchDoc)).scalar_one()
+    steady(engine)
     return rows, inserted - start, done - inserted
 
 
@@ -102,7 +109,8 @@ def main(argv: list[str] | None = None) -> list[Goal]:
         engine = make_engine(url)
         label = describe(url)
         backend = label.split()[0]
-        print(f"search: {label}; {len(questions())} questions", flush=True)
+        print(f"search: {label}; {len(questions())} questions; load average "
+              f"{os.getloadavg()[0]:.2f}", flush=True)
         scores = accuracy(engine)
         rows, insert_s, reindex_s = grow(engine, args.practices)
         print(f"  grew to {args.practices} practices: {rows} index rows; insert "
@@ -111,9 +119,15 @@ def main(argv: list[str] | None = None) -> list[Goal]:
         cold = latency(engine, args.queries, cold=True)
         engine.dispose()
     goals = _report(scores, timings, backend, args.practices)
+    p95 = percentile(cold, 95)
     print(f"  with the word-count cache emptied before each query: p50 "
-          f"{percentile(cold, 50):.1f} ms, p95 {percentile(cold, 95):.1f} ms")
+          f"{percentile(cold, 50):.1f} ms, p95 {p95:.1f} ms")
+    goals.append(Goal("search", f"p95 search() at {args.practices} practices, cold "
+                      f"({backend})", f"{p95:.1f} ms", f"<= {LATENCY_GOAL_MS:.0f} ms",
+                      p95 <= LATENCY_GOAL_MS))
     print(goals_table(goals))
+    print("load average (1, 5, 15 min) at the end: "
+          + ", ".join(f"{n:.2f}" for n in os.getloadavg()) + f" on {os.cpu_count()} CPUs")
     return goals
 
 
@@ -131,10 +145,8 @@ def _report(scores: dict, timings: list[float], backend: str, practices: int) ->
     p50, p95 = percentile(timings, 50), percentile(timings, 95)
     print(f"latency at {practices} practices, {len(timings)} queries: p50 {p50:.1f} ms, "
           f"p95 {p95:.1f} ms, max {max(timings):.1f} ms")
-    goal = f"<= {LATENCY_GOAL_MS:.0f} ms" if backend == "sqlite" else "(none; reported)"
-    goals.append(Goal("search", f"p95 search() at {practices} practices ({backend})",
-                      f"{p95:.1f} ms", goal,
-                      p95 <= LATENCY_GOAL_MS if backend == "sqlite" else True))
+    goals.append(Goal("search", f"p95 search() at {practices} practices, warm ({backend})",
+                      f"{p95:.1f} ms", f"<= {LATENCY_GOAL_MS:.0f} ms", p95 <= LATENCY_GOAL_MS))
     return goals
 
 

@@ -11,7 +11,9 @@ onboarding stores for none, one or two of its topic groups (bot.choices.TOPIC_GR
 are timed: the same hour again (nothing to do) and 23:00 UTC, when the deferred ones are
 due (07:00 in Manila and Kuala Lumpur).
 
-Goal (issue): the first run takes <= 10 s on SQLite for 100,000 members.
+Goal (issues): the first run takes <= 10 s for 100,000 members, on SQLite and PostgreSQL.
+After the members are inserted the statistics are brought up to date (bench.common.steady:
+what autovacuum would have done by then). The load average is printed with the figures.
 Run alone: .venv/bin/python bench/weekly.py [--database-url postgresql://...] [--members N]
 """
 
@@ -24,13 +26,22 @@ ROOT = Path(__file__).resolve().parent.parent  # so `webhooks` is the product pa
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
+import os  # noqa: E402
 import random  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from bench.common import Goal, arguments, describe, goals_table, scratch_database, table  # noqa: E402
+from bench.common import (  # noqa: E402
+    Goal,
+    arguments,
+    describe,
+    goals_table,
+    scratch_database,
+    steady,
+    table,
+)
 from bot.choices import TOPIC_GROUPS, topics_for  # noqa: E402
 from content.db import make_engine  # noqa: E402
 from content.models import Identity, Job, Member, OutboundMessage  # noqa: E402
@@ -101,6 +112,8 @@ def main(argv: list[str] | None = None) -> list[Goal]:
         backend = db.dialect.name
         print(f"weekly: {describe(url)}; {args.members:,} members", flush=True)
         populate(db, args.members)
+        steady(db)
+        print(f"  load average before the runs: {_load()}", flush=True)
         runs = []
         for label, now in [("first run, 13:30 UTC", NOW),
                            ("again, 13:45 UTC", NOW + timedelta(minutes=15)),
@@ -117,10 +130,16 @@ def main(argv: list[str] | None = None) -> list[Goal]:
     print(f"  largest SMS: {segments} segment(s) (budget 2)")
     first = float(runs[0][1])
     goals = [Goal("weekly", f"queue_weekly_stories, {args.members:,} members ({backend})",
-                  f"{first:.2f} s ({runs[0][2]:,} rows)", f"<= {GOAL_SECONDS:.0f} s (SQLite)",
-                  first <= GOAL_SECONDS if backend == "sqlite" else True)]
+                  f"{first:.2f} s ({runs[0][2]:,} rows)", f"<= {GOAL_SECONDS:.0f} s",
+                  first <= GOAL_SECONDS)]
     print(goals_table(goals))
+    print(f"load average at the end: {_load()}")
     return goals
+
+
+def _load() -> str:
+    return (", ".join(f"{n:.2f}" for n in os.getloadavg()) + f" (1, 5, 15 min) on "
+            f"{os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ Members who share topics and content languages get the same story: the practice 
 picked with services.stories.pick_practice as if for a member who has read nothing
 (their own readings and country are not consulted), which is fine for a broadcast. The
 pick depends on the topics only through which published practices they match, so it is
-made once per (languages, set of matching practices): a few dozen picks for 100,000
-members. The first snippet is rendered once per (channel, segment budget, Zawgyi,
+made once per (languages, set of matching practices): a few dozen to a couple of hundred
+picks for 100,000 members, and each practice's first snippet is read once. The first
+snippet is rendered once per (channel, segment budget, Zawgyi,
 Vietnamese without diacritics, which only SMS drops); an SMS is cut to the budget (the
 first page is sent) and carries its exact segment count and encoding. Lookups are
 memoised per member profile.
@@ -63,6 +64,7 @@ class StoryTexts:
         self.factory = factory or default_renderer
         self._topics: dict[str, set[int]] | None = None
         self._stories: dict[tuple, StoryPiece | None] = {}
+        self._pieces: dict[tuple[int, str], StoryPiece | None] = {}
         self._texts: dict[tuple, Text | None] = {}
         self._profiles: dict[tuple, Text | None] = {}
 
@@ -79,9 +81,16 @@ class StoryTexts:
         if key not in self._stories:
             found = pick_practice(session=self.session, topics=list(topics or ()),
                                   langs=list(langs), member_id=NOBODY)
-            self._stories[key] = None if found is None else piece(
-                session=self.session, practice_id=found[0], lang=found[1], position=0)
+            self._stories[key] = None if found is None else self._first(*found)
         return self._stories[key]
+
+    def _first(self, practice_id: int, lang: str) -> StoryPiece | None:
+        # many groups are told the same practice: read its first snippet once
+        if (practice_id, lang) not in self._pieces:
+            self._pieces[practice_id, lang] = piece(session=self.session,
+                                                    practice_id=practice_id, lang=lang,
+                                                    position=0)
+        return self._pieces[practice_id, lang]
 
     def text(self, member, channel: str) -> Text | None:
         """The story text for a member (a row with topics_wanted, language, script,

@@ -9,7 +9,8 @@ same for everyone sharing topics and language (see story_text).
 
 How it scales: members are read in batches by id, and each batch is written in one
 transaction with executemany inserts (outbox rows, job rows) at driver speed (see bulk)
-instead of ORM objects: 100,000 members take a few seconds on SQLite. On PostgreSQL each
+instead of ORM objects (on PostgreSQL one INSERT ... SELECT FROM unnest per table and
+batch): 100,000 members take a few seconds. On PostgreSQL each
 batch holds a transaction-scoped advisory lock (SQLite: its write lock) and re-reads who
 is due under it, so two workers running this at once do not send anyone two stories.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, insert, or_, select, text, update
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine as Database
 from sqlmodel import Session
@@ -27,7 +28,7 @@ from sqlmodel import Session
 from content.db import is_sqlite
 from content.models import Identity, Job, Member, OutboundMessage, utcnow
 from content.models.messages import PRIORITY_BROADCAST
-from services.scheduling.bulk import execute_many
+from services.scheduling.bulk import insert_rows, update_rows
 from services.scheduling.clock import LocalClock
 from services.scheduling.jobs import STORY
 from services.scheduling.story_text import RendererFactory, StoryTexts
@@ -164,16 +165,15 @@ class _Batch:
 
     def _close(self, job_ids: list[int], status: str, due_at: datetime,
                ref_id: int | None = None) -> None:
-        self.job_updates.extend({"_id": job_id, "_status": status, "_due": due_at,
-                                 "_ref": ref_id} for job_id in job_ids)
+        self.job_updates.extend({"id": job_id, "status": status, "due_at": due_at,
+                                 "ref_id": ref_id} for job_id in job_ids)
 
     def _write(self) -> None:
-        execute_many(self.conn, insert(OutboundMessage.__table__).values(
-            inbound_id=None, buttons=[], priority=PRIORITY_BROADCAST, purpose="broadcast",
-            status="queued", attempts=0, next_attempt_at=self.now, created_at=self.stamp,
-            updated_at=self.stamp), self.outbox)
-        execute_many(self.conn, insert(Job.__table__).values(kind=STORY, created_at=self.stamp),
-                     self.new_jobs)
-        execute_many(self.conn, update(Job.__table__).where(_j.id == bindparam("_id")).values(
-            status=bindparam("_status"), due_at=bindparam("_due"), ref_id=bindparam("_ref"),
-            claimed_by=None, claimed_at=None), self.job_updates)
+        insert_rows(self.conn, OutboundMessage.__table__, self.outbox, inbound_id=None,
+                    buttons=[], priority=PRIORITY_BROADCAST, purpose="broadcast",
+                    status="queued", attempts=0, next_attempt_at=self.now,
+                    created_at=self.stamp, updated_at=self.stamp)
+        insert_rows(self.conn, Job.__table__, self.new_jobs, kind=STORY,
+                    created_at=self.stamp)
+        update_rows(self.conn, Job.__table__, self.job_updates, key="id", claimed_by=None,
+                    claimed_at=None)

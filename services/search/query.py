@@ -7,6 +7,17 @@ PostgreSQL each word goes through plainto_tsquery. Words are ORed (a member's qu
 has many words; requiring all of them finds nothing) and the ranking sorts it out.
 Queries made only of words shorter than three characters, and one-word queries the index
 cannot answer (a partly typed word, "ស្រូ"), fall back to a substring scan of the tokens.
+
+Where PostgreSQL's time went at 10,000 practices (bench/search.py, EXPLAIN ANALYZE,
+600,000 index rows): first the word counts, a capped count per word that read up to
+12,000 heap rows (about 9,000 pages, 220 ms for "farmers"); they now come from
+searchdoc_term in one query (terms.py). Then the ranking: at that size even a question's
+rarest word is in about 10,000 documents ("seed": 10,603, since the benchmark's clones
+repeat the same texts), and ts_rank needs each one's tsvector, so the bitmap heap scan
+visits about 7,000 pages (170-250 ms on a loaded machine). Taking the GIN matches first
+and the language filter after (a materialized CTE) did not help: the heap visits are
+the cost, not the plan. Not solved here: fewer documents to rank when even the rarest
+word is over the budget (intersect the rarest words), or a narrow table for ranking.
 """
 
 from __future__ import annotations
