@@ -89,6 +89,7 @@ class Live:
             return list(session.exec(select(OutboundMessage).order_by(OutboundMessage.id)))
 
     def identity(self, channel: str, address: str) -> Identity | None:
+        self.process()
         with Session(self.services.db) as session:
             return session.exec(select(Identity).where(Identity.channel == channel,
                                                        Identity.address == address)).first()
