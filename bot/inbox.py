@@ -133,20 +133,18 @@ class Inbox:
         first: dict[tuple[str, str], dict] = {}
         for item in items:
             first.setdefault(_key(item), self._values(item))
+        ids: dict[tuple[str, str], int] = {}
         with self._turns, self.db.begin() as conn:
-            ids = self._find(conn, list(first))
-            new = [values for key, values in first.items() if key not in ids]
-            created = set()
-            if new:
-                # ON CONFLICT DO NOTHING: a key another process stored meanwhile is
-                # found below instead of failing the whole batch.
-                for row in conn.execute(self._insert(new).returning(
-                        INBOUND.c.id, INBOUND.c.provider, INBOUND.c.provider_key)):
-                    ids[(row.provider, row.provider_key)] = row.id
-                    created.add(row.id)
-                missing = [key for key in first if key not in ids]
-                if missing:
-                    ids.update(self._find(conn, missing))
+            # The INSERT comes first, so that SQLite takes its write lock before reading
+            # (a read first could make the write fail beside another process's); ON
+            # CONFLICT DO NOTHING skips a key stored before, found next instead.
+            for row in conn.execute(self._insert(list(first.values())).returning(
+                    INBOUND.c.id, INBOUND.c.provider, INBOUND.c.provider_key)):
+                ids[(row.provider, row.provider_key)] = row.id
+            created = set(ids.values())
+            missing = [key for key in first if key not in ids]
+            if missing:
+                ids.update(self._find(conn, missing))
         results = []
         for item in items:
             inbound_id = ids[_key(item)]
