@@ -30,7 +30,7 @@ from content.validate import load_pack
 from peerlearn.migrate import upgrade
 from peerlearn.settings import BUNDLED_PACKS, Settings
 from services.search import reindex
-from tests.support import fake_telegram, fake_twilio
+from tests.webhooks.channels import fake_telegram, fake_twilio
 
 PUBLIC_BASE_URL = "https://peerlearn.example.org"  # what Twilio "signed", fixed
 SECRET = "bench-Secret_1"
