@@ -11,6 +11,7 @@ first request to the last member's first reply, and the load average.
 
 Goal (issue 13): >= 300 members/s.
 Run: .venv/bin/python bench/end_to_end.py [--members 1000] [--database-url ...]
+(`--root ../main` runs another checkout's server on the same load, for comparison.)
 """
 
 from __future__ import annotations
@@ -64,9 +65,9 @@ def hellos(count: int) -> tuple[list[str], list[bytes]]:
     return numbers, requests
 
 
-def serve(url: str, twilio: FakeTwilio, port: int, log) -> subprocess.Popen:
-    """`peerlearn serve` of this checkout, as a process of its own."""
-    env = clean_env(ROOT, DATABASE_URL=url, TWILIO_ACCOUNT_SID=twilio.account_sid,
+def serve(url: str, twilio: FakeTwilio, port: int, log, root: Path) -> subprocess.Popen:
+    """`peerlearn serve` of the checkout at `root`, as a process of its own."""
+    env = clean_env(root, DATABASE_URL=url, TWILIO_ACCOUNT_SID=twilio.account_sid,
                     TWILIO_AUTH_TOKEN=twilio.auth_token, TWILIO_FROM=TWILIO_FROM,
                     TWILIO_API_BASE=twilio.base_url, TWILIO_RATE="0",
                     PUBLIC_BASE_URL=PUBLIC_BASE_URL)
@@ -88,10 +89,11 @@ def main(argv: list[str] | None = None) -> list[Goal]:
     with scratch_database(args.database_url) as url, FakeTwilio() as twilio, \
             tempfile.TemporaryFile() as log:
         port = free_port()
-        process = serve(url, twilio, port, log)
+        process = serve(url, twilio, port, log, Path(args.root).resolve())
         try:
             wait_for(lambda: answers(port), "peerlearn serve to answer", 120)
-            print(f"end to end: {describe(url)}, peerlearn serve (pid {process.pid}); "
+            print(f"end to end: {describe(url)}, peerlearn serve of {args.root} "
+                  f"(pid {process.pid}); "
                   f"{args.members} new members at concurrency {args.concurrency}; "
                   f"load average {_load()}", flush=True)
             start = time.perf_counter()
@@ -127,6 +129,8 @@ def _load() -> str:
 def _options(parser) -> None:
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--root", default=str(ROOT),
+                        help="the checkout whose `peerlearn serve` runs (to compare)")
 
 
 if __name__ == "__main__":
