@@ -215,3 +215,43 @@ def test_the_worker_keeps_retrying_through_a_database_error(services, caplog):
             and r.name == "bot.processing"]
     assert len(said) == 2 and said[0].startswith("inbound processing failing (")  # once
     assert said[1].startswith("inbound processing recovered after ")
+
+
+def stored_and_queued(services) -> tuple[int, int]:
+    """A stored message waiting for its turn, and a reply (to someone else) waiting to
+    be sent."""
+    services.inbox.receive(InboundItem(provider="simulator", channel="sms",
+                                       address="+85512000001", provider_key="sent", text="hi"))
+    inbound_id, _ = services.inbox.store(InboundItem(
+        provider="simulator", channel="sms", address="+85512000002", provider_key="waits",
+        text="hi"))
+    with Session(services.db) as session:
+        reply = session.exec(select(OutboundMessage.id)).first()
+    return inbound_id, reply
+
+
+def sent(db, outbound_id: int) -> bool:
+    with Session(db) as session:
+        return session.get(OutboundMessage, outbound_id).status == "delivered"
+
+
+@pytest.mark.parametrize("only, does, does_not", [
+    ("process", lambda db, inbound, _: processed(db, inbound),
+     lambda db, _, reply: sent(db, reply)),
+    ("send", lambda db, _, reply: sent(db, reply),
+     lambda db, inbound, _: processed(db, inbound)),
+])
+def test_the_worker_runs_only_the_kind_asked(services, only, does, does_not):
+    inbound_id, reply = stored_and_queued(services)
+
+    async def run():
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(services, stop=stop, only=only,
+                                                tick_every=3600))
+        await wait_for_async(lambda: does(services.db, inbound_id, reply), f"--only {only}")
+        await asyncio.to_thread(never, lambda: does_not(services.db, inbound_id, reply),
+                                "the other kind of work done", 0.5)
+        stop.set()
+        await worker
+
+    asyncio.run(run())
