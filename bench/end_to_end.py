@@ -40,6 +40,7 @@ from bench.common import (  # noqa: E402
     arguments,
     describe,
     goals_table,
+    inbound_statuses,
     scratch_database,
 )
 from bench.load import encode, measure  # noqa: E402
@@ -99,6 +100,9 @@ def main(argv: list[str] | None = None) -> list[Goal]:
             start = time.perf_counter()
             acked = asyncio.run(measure(port, requests, args.concurrency, pid=process.pid))
             wanted = set(numbers)
+            wait_for(lambda: inbound_statuses(url)["twilio:processed"] == args.members,
+                     "every message processed", 600)
+            processed = time.perf_counter() - start
             wait_for(lambda: wanted <= {c.get("To") for c in twilio.sent()},
                      "a reply to every member", 600)
             wall = time.perf_counter() - start
@@ -111,6 +115,7 @@ def main(argv: list[str] | None = None) -> list[Goal]:
     rate = args.members / wall
     print(f"  webhook: {acked.rate:.0f} req/s acknowledged (p50 {acked.ms(50)} ms, "
           f"p99 {acked.ms(99)} ms), errors {errors or 0}")
+    print(f"  every message processed after {processed:.2f} s")
     print(f"  every member replied to after {wall:.2f} s: {rate:.0f} members/s; "
           f"replies sent {len(twilio.sent())}; load average after {_load()}")
     if "Traceback" in said:
