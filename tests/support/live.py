@@ -103,12 +103,15 @@ def waiting(db) -> bool:
 
 
 def settled(db) -> bool:
-    """Every inbound message processed and every reply sent (none queued or sending)."""
+    """Every inbound message processed and every reply sent (none queued or sending).
+    The inbound rows are looked at first: a turn commits its replies with its row, so
+    once no row waits, every reply is in the outbox for the second look."""
+    with Session(db) as session:
+        unread = session.exec(select(InboundMessage.id).where(
+            InboundMessage.status == "received")).first()
     with Session(db) as session:
         waiting = session.exec(select(OutboundMessage.id).where(
             OutboundMessage.status.in_(("queued", "sending")))).first()
-        unread = session.exec(select(InboundMessage.id).where(
-            InboundMessage.status == "received")).first()
     return waiting is None and unread is None
 
 
