@@ -14,13 +14,14 @@ from content.models import utcnow
 from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import PROJECT_ROOT, Settings
 from peerlearn.wiring import Services, build
-from peerlearn.worker import make_scheduler, retry_loop
+from peerlearn.worker import make_processors, make_scheduler
 from services.accounts import ensure_admin
 from web import api, console, docs, moderation, simulator, unavailable
 from web.cross_site import JsonOnly
 from web.headers import SecurityHeaders
 from webhooks import health, routes
 from webhooks.body_limit import BodyLimit
+from webhooks.group_commit import GroupCommit
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -28,21 +29,22 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     services = services or build(settings)
     ensure_migrated(services.db)
     first_admin(services)
+    processors = make_processors(services)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         stop = asyncio.Event()
         tasks = []
         await services.start()
+        # One process serves everything (`make run`): it also processes what its
+        # webhooks stored (and retries what failed), sends and keeps the schedule; each
+        # is safe next to any number of workers doing the same.
+        if settings.run_processor:
+            tasks.append(asyncio.create_task(processors.run(stop)))
         if settings.run_dispatcher:
-            # One process serves everything (`make run`): it also sends, keeps the
-            # schedule and retries failed inbound messages (safe next to any number of
-            # workers doing the same).
-            tasks = [asyncio.create_task(services.dispatcher().run(stop)),
-                     asyncio.create_task(make_scheduler(services).run(
-                         stop, settings.scheduler_every_seconds)),
-                     asyncio.create_task(retry_loop(services, stop,
-                                                    settings.inbound_retry_seconds))]
+            tasks += [asyncio.create_task(services.dispatcher().run(stop)),
+                      asyncio.create_task(make_scheduler(services).run(
+                          stop, settings.scheduler_every_seconds))]
         try:
             yield
         finally:
@@ -53,7 +55,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app = FastAPI(title="peerlearn", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.services = services
     app.include_router(health.make_router(services))
-    app.include_router(routes.make_router(services.inbox, services.adapters,
+    store = GroupCommit(services.inbox, on_commit=processors.wake)
+    app.include_router(routes.make_router(store, services.adapters,
                                           settings.public_base_url))
     the_console = console.install(app, services)
     app.include_router(simulator.make_router(services, the_console))

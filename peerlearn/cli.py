@@ -60,14 +60,22 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
 
 
 @app.command()
-def worker(share: float | None = typer.Option(
-        None, help="This worker's share of the send rates without Redis (REDIS_URL) or "
-        "while it is away, e.g. 0.5 with two workers; default 1/SEND_WORKERS")) -> None:
-    """Delivers the outbox (and retries failed inbound messages) until stopped."""
+def worker(
+        share: float | None = typer.Option(
+            None, help="This worker's share of the send rates without Redis (REDIS_URL) "
+            "or while it is away, e.g. 0.5 with two workers; default 1/SEND_WORKERS"),
+        only: str = typer.Option(None, help="Run one kind of work: process (stored "
+                                 "messages), send (the outbox) or schedule"),
+) -> None:
+    """Processes stored messages, delivers the outbox and keeps the schedule until
+    stopped."""
     from peerlearn.logs import configure_logging
     from peerlearn.wiring import build
-    from peerlearn.worker import run_worker
+    from peerlearn.worker import KINDS, run_worker
 
+    if only is not None and only not in KINDS:
+        typer.echo(f"--only is one of {', '.join(KINDS)}", err=True)
+        raise typer.Exit(2)
     configure_logging()
     services = build(Settings())
     try:
@@ -75,7 +83,8 @@ def worker(share: float | None = typer.Option(
     except DatabaseNotMigrated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-    asyncio.run(run_worker(services, share=share, signals=(signal.SIGINT, signal.SIGTERM)))
+    asyncio.run(run_worker(services, share=share, only=only,
+                           signals=(signal.SIGINT, signal.SIGTERM)))
 
 
 @app.command("broadcast")

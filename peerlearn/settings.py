@@ -62,7 +62,10 @@ class Settings(*(channel.settings for channel in CHANNELS), BaseSettings):
     # Not part of the provider contract, but worth a knob.
     sms_segment_budget: int = 2
     conversation_ttl_minutes: int = 24 * 60
-    run_dispatcher: bool = True
+    run_dispatcher: bool = True  # `serve` also sends and keeps the schedule
+    run_processor: bool = True  # `serve` also processes what its webhooks stored
+    processors: int = 2  # turns run side by side in a process (one on SQLite)
+    process_poll_seconds: float = 1.0  # how soon rows another process stored are seen
     inbound_retry_seconds: float = 10.0  # how often stored messages that failed are retried
     # Send rates (messages a second, 0 turns a limit off) are each channel's settings.
 

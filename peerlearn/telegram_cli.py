@@ -13,7 +13,7 @@ from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import Settings
 from peerlearn.telegram_poll import Poller
 from peerlearn.wiring import build
-from peerlearn.worker import retry_loop
+from peerlearn.worker import make_processors
 from webhooks.channels.telegram import UPDATE_KINDS, TelegramAdapter, make_bot
 
 app = typer.Typer(help="Connect the Telegram bot.", no_args_is_help=True)
@@ -71,8 +71,7 @@ async def _poll(services, token: str, timeout: int, *, poller: dict | None = Non
     await services.start()
     adapter: TelegramAdapter = services.adapters["/webhooks/telegram"]
     tasks = [asyncio.create_task(services.dispatcher().run(stop)),
-             asyncio.create_task(retry_loop(services, stop,
-                                            services.settings.inbound_retry_seconds))]
+             asyncio.create_task(make_processors(services).run(stop))]
     try:
         async with make_bot(token, services.settings.telegram_api_base) as bot:
             await bot.delete_webhook()

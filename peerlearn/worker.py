@@ -1,7 +1,9 @@
-"""The worker role: the outbox dispatcher, retries of unprocessed inbound messages, and
-the scheduler (follow-ups, escalations, weekly stories, relay expiry). `serve` with its
-dispatcher runs the same loops (peerlearn/app.py). Each keeps going through database
-trouble, with back-off and one log line per kind of failure (services/backoff.py)."""
+"""The worker role: processors (stored inbound messages -> turns, failed ones retried),
+the outbox dispatcher (senders) and the scheduler (follow-ups, escalations, weekly
+stories, relay expiry); `only` runs one kind. `serve` runs the same loops in the web
+process unless RUN_PROCESSOR / RUN_DISPATCHER say otherwise (peerlearn/app.py). Each keeps
+going through database trouble, with back-off and one log line per kind of failure
+(services/backoff.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,12 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from bot.retry import retry_inbound
+from bot.processing import Processors
 from bot.scheduler import Scheduler
 from peerlearn.wiring import Services
-from services.backoff import Backoff, pause
 
 log = logging.getLogger(__name__)
+KINDS = ("process", "send", "schedule")
 
 
 def make_scheduler(services: Services) -> Scheduler:
@@ -26,37 +28,37 @@ def make_scheduler(services: Services) -> Scheduler:
                      scan_every=timedelta(minutes=settings.scan_every_minutes))
 
 
-async def run_worker(services: Services, *, share: float = 1.0, signals=(),
+def make_processors(services: Services, retry_every: float | None = None) -> Processors:
+    """This process's processors, sized and timed by the settings."""
+    settings = services.settings
+    return Processors(services.inbox, size=settings.processors,
+                      poll=settings.process_poll_seconds,
+                      retry_every=retry_every or settings.inbound_retry_seconds)
+
+
+async def run_worker(services: Services, *, share: float | None = None, signals=(),
                      stop: asyncio.Event | None = None, retry_every: float | None = None,
-                     tick_every: float | None = None) -> None:
-    """Runs until a signal arrives or `stop` is set; the batch in hand is finished first.
-    `tick_every` (seconds between scheduler ticks) and `retry_every` (between passes over
-    failed inbound messages) default to the settings'."""
+                     tick_every: float | None = None, only: str | None = None) -> None:
+    """Runs until a signal arrives or `stop` is set; the work in hand is finished first.
+    `only` is one of KINDS (all of them by default); `tick_every` (seconds between
+    scheduler ticks) and `retry_every` (between passes over failed inbound messages)
+    default to the settings'."""
+    if only is not None and only not in KINDS:
+        raise ValueError(f"no such kind of work: {only} (one of {', '.join(KINDS)})")
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in signals:
         loop.add_signal_handler(sig, stop.set)
     await services.start()
     every = services.settings.scheduler_every_seconds if tick_every is None else tick_every
-    tasks = [asyncio.create_task(services.dispatcher(share).run(stop)),
-             asyncio.create_task(make_scheduler(services).run(stop, every))]
+    loops = {"process": lambda: make_processors(services, retry_every).run(stop),
+             "send": lambda: services.dispatcher(share).run(stop),
+             "schedule": lambda: make_scheduler(services).run(stop, every)}
+    tasks = [asyncio.create_task(start()) for kind, start in loops.items()
+             if only in (None, kind)]
     try:
-        await retry_loop(services, stop, retry_every or services.settings.inbound_retry_seconds)
+        await stop.wait()
     finally:
         stop.set()
         await asyncio.gather(*tasks)
         await services.aclose()
-
-
-async def retry_loop(services: Services, stop: asyncio.Event, every: float) -> None:
-    """Processes stored inbound messages that failed or were never processed, every
-    `every` seconds, until `stop` is set; a failing pass is retried with back-off."""
-    trouble = Backoff("inbound retries", log, first=every, cap=max(every, 60.0))
-    while not stop.is_set():
-        try:
-            await asyncio.to_thread(retry_inbound, services.inbox)
-            trouble.succeeded()
-            wait = every
-        except Exception as exc:  # the database is away: try again later
-            wait = trouble.failed(exc)
-        await pause(stop, wait)

@@ -85,8 +85,9 @@ def clear(engine: Engine, *, keep_content: bool = True) -> None:
 
 @pytest.fixture
 def settings(database_url) -> Settings:
-    """Settings for a test: the scratch database, no background dispatcher."""
-    return Settings(database_url=database_url, run_dispatcher=False,
+    """Settings for a test: the scratch database, no background dispatcher or
+    processors (a test runs them: tests/support/live.py)."""
+    return Settings(database_url=database_url, run_dispatcher=False, run_processor=False,
                     public_base_url="https://peerlearn.example.org")
 
 

@@ -1,9 +1,11 @@
 """The one route pipeline every provider webhook goes through.
 
 read (a form off the event loop, with a cap on its fields) -> verify -> parse -> store
-every item (5xx if that fails: the provider must retry, since nothing unstored may be
-acknowledged) -> process (a failure is recorded on the stored row for the worker to
-retry, and the provider still gets its 2xx) -> acknowledge.
+every item, in a transaction shared with the requests arriving at the same time
+(webhooks/group_commit.py; 5xx if that fails: the provider must retry, since nothing
+unstored may be acknowledged) -> acknowledge. The turn runs later, in a processor
+(bot/processing.py); what must ride in the response (Telegram's answer to a callback
+query) is made from the parsed items.
 """
 
 from __future__ import annotations
@@ -16,21 +18,24 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from starlette.datastructures import ImmutableMultiDict
 
-from bot.inbox import Inbox, Received
 from webhooks.channels.base import Adapter, Incoming, Malformed
+from webhooks.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 FORM = "application/x-www-form-urlencoded"
 # A Twilio form has a few dozen fields (ten pictures of an MMS add twenty): more than this
 # is no provider's request, and is refused before anything else is made of it.
 MAX_FORM_FIELDS = 1000
+# A provider's form (a few kilobytes) is parsed in place: a thread hop costs more than
+# the parsing. A larger body goes to a thread (see `incoming`).
+SMALL_FORM = 16 * 1024
 
 
 class TooManyFields(ValueError):
     """A form with more fields than any provider sends."""
 
 
-async def run(adapter: Adapter, inbox: Inbox, request: Request,
+async def run(adapter: Adapter, store: GroupCommit, request: Request,
               public_base_url: str) -> Response:
     """Reads the request, then runs it through the pipeline."""
     try:
@@ -38,18 +43,20 @@ async def run(adapter: Adapter, inbox: Inbox, request: Request,
     except TooManyFields:
         return JSONResponse({"error": f"more than {MAX_FORM_FIELDS} form fields"},
                             status_code=413)
-    return await handle(adapter, inbox, received)
+    return await handle(adapter, store, received)
 
 
 async def incoming(request: Request, public_base_url: str) -> Incoming:
     """The request as the provider sent it, with the URL it addressed (behind a proxy the
-    URL this server sees is not the one the provider signed). A form is read in a worker
-    thread: it comes before the signature can be checked, so anyone can send a large one,
-    and parsing it on the event loop would stall every other request meanwhile."""
+    URL this server sees is not the one the provider signed). A form larger than any
+    provider's is read in a worker thread: it comes before the signature can be checked,
+    so anyone can send a large one, and parsing it on the event loop would stall every
+    other request meanwhile."""
     body = await request.body()
     form: ImmutableMultiDict = ImmutableMultiDict()
     if request.headers.get("content-type", "").startswith(FORM) and body:
-        form = await asyncio.to_thread(read_form, body)
+        small = len(body) <= SMALL_FORM
+        form = read_form(body) if small else await asyncio.to_thread(read_form, body)
     url = public_base_url.rstrip("/") + request.url.path
     if request.url.query:
         url += "?" + request.url.query
@@ -68,7 +75,7 @@ def read_form(body: bytes) -> ImmutableMultiDict:
     return ImmutableMultiDict(pairs)
 
 
-async def handle(adapter: Adapter, inbox: Inbox, request: Incoming) -> Response:
+async def handle(adapter: Adapter, store: GroupCommit, request: Incoming) -> Response:
     """Runs one webhook request through the pipeline."""
     if not adapter.verify(request):
         return JSONResponse({"error": "forbidden"}, status_code=403)
@@ -78,25 +85,8 @@ async def handle(adapter: Adapter, inbox: Inbox, request: Incoming) -> Response:
         return JSONResponse({"error": f"malformed {adapter.name} request: {exc}"},
                             status_code=400)
     try:
-        results = await asyncio.to_thread(_store_then_process, inbox, items)
+        results = await store.store(items)
     except Exception:
         log.exception("could not store a %s message", adapter.name)
         return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
     return adapter.acknowledge(items, results)
-
-
-def _store_then_process(inbox: Inbox, items: list) -> list[Received]:
-    """Stores every item first (raising if the database refuses), then processes the new
-    ones; a processing failure is kept on its row for the worker, not raised. One thread
-    hop for the whole request."""
-    stored = [inbox.store(item) for item in items]
-    results = []
-    for item, (inbound_id, created) in zip(items, stored, strict=True):
-        replies = []
-        if created and item.process:
-            try:
-                replies = inbox.process(inbound_id)
-            except Exception:  # kept as failed on its row; the worker retries it
-                pass
-        results.append(Received(inbound_id, not created, replies))
-    return results

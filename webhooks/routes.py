@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from bot.inbox import Inbox
 from webhooks import pipeline
 from webhooks.channels.base import Adapter, Challenged
+from webhooks.group_commit import GroupCommit
 
 
-def make_router(inbox: Inbox, adapters: dict[str, Adapter], public_base_url: str) -> APIRouter:
+def make_router(store: GroupCommit, adapters: dict[str, Adapter],
+                public_base_url: str) -> APIRouter:
     """One POST route per adapter, and a GET route where it has `challenge`."""
     router = APIRouter()
     for path, adapter in adapters.items():
-        router.add_api_route(path, _endpoint(inbox, adapter, public_base_url),
+        router.add_api_route(path, _endpoint(store, adapter, public_base_url),
                              methods=["POST"], name=adapter.name, include_in_schema=True)
         if hasattr(adapter, "challenge"):
             router.add_api_route(path, _challenge(adapter), methods=["GET"],
@@ -29,8 +30,8 @@ def _challenge(adapter: Challenged):
     return check
 
 
-def _endpoint(inbox: Inbox, adapter: Adapter, public_base_url: str):
+def _endpoint(store: GroupCommit, adapter: Adapter, public_base_url: str):
     async def webhook(request: Request) -> Response:
-        return await pipeline.run(adapter, inbox, request, public_base_url)
+        return await pipeline.run(adapter, store, request, public_base_url)
     webhook.__doc__ = f"Webhook of {adapter.name}."
     return webhook

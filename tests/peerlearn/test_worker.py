@@ -179,8 +179,8 @@ def processed(db, inbound_id: int) -> bool:
         return session.get(InboundMessage, inbound_id).status == "processed"
 
 
-def test_serve_with_its_dispatcher_retries_unprocessed_messages(services):
-    settings = services.settings.model_copy(update={"run_dispatcher": True,
+def test_serve_with_its_processors_takes_unprocessed_messages(services):
+    settings = services.settings.model_copy(update={"run_processor": True,
                                                     "inbound_retry_seconds": 0.05})
     services.settings = settings
     inbound_id = stored_unprocessed(services)
@@ -189,8 +189,10 @@ def test_serve_with_its_dispatcher_retries_unprocessed_messages(services):
 
 
 def test_the_worker_keeps_retrying_through_a_database_error(services, caplog):
-    caplog.set_level(logging.DEBUG, logger="peerlearn.worker")
-    failures = lambda: [r for r in caplog.records if r.getMessage() == "inbound retries failed"]  # noqa: E731
+    caplog.set_level(logging.DEBUG, logger="bot.processing")
+    # One processor: two would each be part-way through a pass when the table returns.
+    services.settings = services.settings.model_copy(update={"processors": 1})
+    failures = lambda: [r for r in caplog.records if r.getMessage() == "inbound processing failed"]  # noqa: E731
 
     async def run():
         stop = asyncio.Event()
@@ -210,6 +212,46 @@ def test_the_worker_keeps_retrying_through_a_database_error(services, caplog):
 
     asyncio.run(run())
     said = [r.getMessage().split(";")[0] for r in caplog.records if r.levelno >= logging.WARNING
-            and r.name == "peerlearn.worker"]
-    assert len(said) == 2 and said[0].startswith("inbound retries failing (")  # once
-    assert said[1].startswith("inbound retries recovered after ")
+            and r.name == "bot.processing"]
+    assert len(said) == 2 and said[0].startswith("inbound processing failing (")  # once
+    assert said[1].startswith("inbound processing recovered after ")
+
+
+def stored_and_queued(services) -> tuple[int, int]:
+    """A stored message waiting for its turn, and a reply (to someone else) waiting to
+    be sent."""
+    services.inbox.receive(InboundItem(provider="simulator", channel="sms",
+                                       address="+85512000001", provider_key="sent", text="hi"))
+    inbound_id, _ = services.inbox.store(InboundItem(
+        provider="simulator", channel="sms", address="+85512000002", provider_key="waits",
+        text="hi"))
+    with Session(services.db) as session:
+        reply = session.exec(select(OutboundMessage.id)).first()
+    return inbound_id, reply
+
+
+def sent(db, outbound_id: int) -> bool:
+    with Session(db) as session:
+        return session.get(OutboundMessage, outbound_id).status == "delivered"
+
+
+@pytest.mark.parametrize("only, does, does_not", [
+    ("process", lambda db, inbound, _: processed(db, inbound),
+     lambda db, _, reply: sent(db, reply)),
+    ("send", lambda db, _, reply: sent(db, reply),
+     lambda db, inbound, _: processed(db, inbound)),
+])
+def test_the_worker_runs_only_the_kind_asked(services, only, does, does_not):
+    inbound_id, reply = stored_and_queued(services)
+
+    async def run():
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(services, stop=stop, only=only,
+                                                tick_every=3600))
+        await wait_for_async(lambda: does(services.db, inbound_id, reply), f"--only {only}")
+        await asyncio.to_thread(never, lambda: does_not(services.db, inbound_id, reply),
+                                "the other kind of work done", 0.5)
+        stop.set()
+        await worker
+
+    asyncio.run(run())

@@ -106,16 +106,19 @@ class Worker:
 
 
 def start_worker(url: str, twilio: FakeTwilio, folder: Path, *, root: Path = ROOT,
-                 python: str = sys.executable, name: str = "worker") -> Worker:
+                 python: str = sys.executable, name: str = "worker",
+                 options: tuple[str, ...] = ()) -> Worker:
     """Starts the worker of the checkout at `root` on `url`, sending SMS to the fake
-    (no rate limit: the fake's slowness is the limit)."""
+    (no rate limit: the fake's slowness is the limit); `options` for `peerlearn worker`
+    (`--only process`)."""
     env = clean_env(root, DATABASE_URL=url, TWILIO_ACCOUNT_SID=twilio.account_sid,
                     TWILIO_AUTH_TOKEN=twilio.auth_token, TWILIO_FROM="+15005550006",
                     TWILIO_API_BASE=twilio.base_url, TWILIO_RATE="0",
                     PUBLIC_BASE_URL="https://peerlearn.example.org")
     log = folder / f"{name}.log"
     with open(log, "wb") as stderr:
-        process = subprocess.Popen([python, "-c", WORKER, "worker"], env=env, cwd=folder,
+        process = subprocess.Popen([python, "-c", WORKER, "worker", *options], env=env,
+                                   cwd=folder,
                                    stdout=subprocess.DEVNULL, stderr=stderr)
     return Worker(process, log)
 

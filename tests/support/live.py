@@ -12,9 +12,11 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from bot.processing import drain
 from content.models import Identity, InboundMessage, OutboundMessage
 from peerlearn.app import create_app
 from peerlearn.wiring import Services, build
+from tests.support.waiting import wait_for
 from tests.webhooks.channels.fake_telegram import WEBHOOK_SECRET, FakeTelegram
 from tests.webhooks.channels.fake_twilio import FakeTwilio, sign
 
@@ -55,9 +57,18 @@ class Live:
             headers["X-Twilio-Signature"] = signature
         return self.client.post(path, data=form, headers=headers)
 
+    def process(self) -> int:
+        """Runs the turns of every stored message, as the processors would (the webhook
+        only stores); waits for any a processor of the app has in hand."""
+        total = drain(self.services.inbox)
+        wait_for(lambda: not waiting(self.services.db), "every stored message processed")
+        return total
+
     def dispatch(self) -> int:
-        """Runs the dispatcher until nothing is due, in the app's own event loop (where
-        the provider clients' connections live)."""
+        """Processes what is stored, then runs the dispatcher until nothing is due, in the
+        app's own event loop (where the provider clients' connections live)."""
+        self.process()
+
         async def run() -> int:
             total, dispatcher = 0, self.services.dispatcher()
             while handled := await dispatcher.run_once():
@@ -65,27 +76,42 @@ class Live:
             return total
         return self.client.portal.call(run)
 
+    # A look at the rows first lets the processors do their work, as they would have by
+    # the time anyone looks in a running service (the webhook only stores).
     def inbound(self) -> list[InboundMessage]:
+        self.process()
         with Session(self.services.db) as session:
             return list(session.exec(select(InboundMessage).order_by(InboundMessage.id)))
 
     def outbound(self) -> list[OutboundMessage]:
+        self.process()
         with Session(self.services.db) as session:
             return list(session.exec(select(OutboundMessage).order_by(OutboundMessage.id)))
 
     def identity(self, channel: str, address: str) -> Identity | None:
+        self.process()
         with Session(self.services.db) as session:
             return session.exec(select(Identity).where(Identity.channel == channel,
                                                        Identity.address == address)).first()
 
 
+def waiting(db) -> bool:
+    """Whether a stored message waits for its turn."""
+    with Session(db) as session:
+        return session.exec(select(InboundMessage.id).where(
+            InboundMessage.status == "received")).first() is not None
+
+
 def settled(db) -> bool:
-    """Every inbound message processed and every reply sent (none queued or sending)."""
+    """Every inbound message processed and every reply sent (none queued or sending).
+    The inbound rows are looked at first: a turn commits its replies with its row, so
+    once no row waits, every reply is in the outbox for the second look."""
+    with Session(db) as session:
+        unread = session.exec(select(InboundMessage.id).where(
+            InboundMessage.status == "received")).first()
     with Session(db) as session:
         waiting = session.exec(select(OutboundMessage.id).where(
             OutboundMessage.status.in_(("queued", "sending")))).first()
-        unread = session.exec(select(InboundMessage.id).where(
-            InboundMessage.status == "received")).first()
     return waiting is None and unread is None
 
 

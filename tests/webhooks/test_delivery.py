@@ -125,6 +125,7 @@ def test_nothing_reaches_a_member_who_sent_stop_not_even_a_broadcast(live):
     live.dispatch()
     before = len(live.twilio.sent())
     live.post_twilio(sms("STOP"))
+    live.process()
     with Session(live.services.db) as session:
         assert broadcast(session=session, text="A new story is out: send STORY") == 0
         session.commit()

@@ -21,7 +21,8 @@ def server(settings, db, fake_telegram, fake_twilio):
     from tests.conftest import clear
 
     clear(db)
-    live = live_settings(settings, fake_telegram, fake_twilio, run_dispatcher=True)
+    live = live_settings(settings, fake_telegram, fake_twilio, run_dispatcher=True,
+                         run_processor=True)
     services = build(live, db=db)
     with serving(create_app(live, services)) as url, httpx.Client(base_url=url) as client:
         yield client

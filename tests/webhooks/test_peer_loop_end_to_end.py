@@ -108,7 +108,7 @@ def loop(settings, db, fake_telegram, fake_twilio):
 
     clear(db)
     live = live_settings(settings, fake_telegram, fake_twilio, run_dispatcher=True,
-                         admin_email=AUTH[0], admin_password=AUTH[1])
+                         run_processor=True, admin_email=AUTH[0], admin_password=AUTH[1])
     services = build(live, db=db)
     with serving(create_app(live, services)) as url, httpx.Client(base_url=url) as client:
         yield Loop(client, db, fake_twilio, fake_telegram)

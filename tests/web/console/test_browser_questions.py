@@ -48,7 +48,8 @@ DEADLINE = 20.0  # seconds to wait for the dispatcher to reach the fake Twilio
 @pytest.fixture
 def served(settings, db, services, world, fake_telegram, fake_twilio) -> Iterator[str]:
     """The app over the fake providers, dispatcher and scheduler running, on a port."""
-    live = live_settings(settings, fake_telegram, fake_twilio, run_dispatcher=True)
+    live = live_settings(settings, fake_telegram, fake_twilio, run_dispatcher=True,
+                         run_processor=True)
     with serving(create_app(live, build(live, db=db))) as url:
         yield url
 

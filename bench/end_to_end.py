@@ -1,0 +1,142 @@
+"""End-to-end benchmark: 1,000 new members say `hi` at once to a real `peerlearn serve`
+(one process: webhooks, processors and dispatcher, as `make run` runs it) on SQLite,
+until every one of them has a reply at the fake Twilio API, send rates lifted
+(TWILIO_RATE=0).
+
+The fake Twilio (tests/webhooks/channels/fake_twilio.py) runs in this process, beside
+the load client (bench/load.py: raw keep-alive HTTP/1.1, `--concurrency` connections,
+every request signed and encoded before the clock starts). Printed: the webhook's
+acknowledge rate while the members write, members with a reply per second from the
+first request to the last member's first reply, and the load average.
+
+Goal (issue 13): >= 300 members/s.
+Run: .venv/bin/python bench/end_to_end.py [--members 1000] [--database-url ...]
+(`--root ../main` runs another checkout's server on the same load, for comparison.)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # so `webhooks` is the product package
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+import asyncio  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from urllib.parse import urlencode  # noqa: E402
+
+import httpx  # noqa: E402
+
+from bench.common import (  # noqa: E402
+    PUBLIC_BASE_URL,
+    TWILIO_FROM,
+    Goal,
+    arguments,
+    describe,
+    goals_table,
+    inbound_statuses,
+    scratch_database,
+)
+from bench.load import encode, measure  # noqa: E402
+from tests.support.crash import clean_env  # noqa: E402
+from tests.support.server import free_port  # noqa: E402
+from tests.support.waiting import wait_for  # noqa: E402
+from tests.webhooks.channels.fake_twilio import FakeTwilio, sign  # noqa: E402
+
+PATH = "/webhooks/twilio/sms"
+
+
+def hellos(count: int) -> tuple[list[str], list[bytes]]:
+    """New members' numbers and their `hi`, signed and encoded."""
+    numbers, requests = [], []
+    for i in range(count):
+        number = f"+85516{i:07d}"
+        form = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32,
+                "From": number, "To": TWILIO_FROM, "Body": "hi", "NumMedia": "0"}
+        numbers.append(number)
+        requests.append(encode(PATH, urlencode(form).encode(), {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": sign(PUBLIC_BASE_URL + PATH, form)}))
+    return numbers, requests
+
+
+def serve(url: str, twilio: FakeTwilio, port: int, log, root: Path) -> subprocess.Popen:
+    """`peerlearn serve` of the checkout at `root`, as a process of its own."""
+    env = clean_env(root, DATABASE_URL=url, TWILIO_ACCOUNT_SID=twilio.account_sid,
+                    TWILIO_AUTH_TOKEN=twilio.auth_token, TWILIO_FROM=TWILIO_FROM,
+                    TWILIO_API_BASE=twilio.base_url, TWILIO_RATE="0",
+                    PUBLIC_BASE_URL=PUBLIC_BASE_URL)
+    return subprocess.Popen([sys.executable, "-c", "from peerlearn.cli import app; app()",
+                             "serve", "--port", str(port)], env=env, cwd=tempfile.gettempdir(),
+                            stdout=subprocess.DEVNULL, stderr=log)
+
+
+def answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def main(argv: list[str] | None = None) -> list[Goal]:
+    args = arguments(__doc__.splitlines()[0], argv, _options)
+    numbers, requests = hellos(args.members)
+    with scratch_database(args.database_url) as url, FakeTwilio() as twilio, \
+            tempfile.TemporaryFile() as log:
+        port = free_port()
+        process = serve(url, twilio, port, log, Path(args.root).resolve())
+        try:
+            wait_for(lambda: answers(port), "peerlearn serve to answer", 120)
+            print(f"end to end: {describe(url)}, peerlearn serve of {args.root} "
+                  f"(pid {process.pid}); "
+                  f"{args.members} new members at concurrency {args.concurrency}; "
+                  f"load average {_load()}", flush=True)
+            start = time.perf_counter()
+            acked = asyncio.run(measure(port, requests, args.concurrency, pid=process.pid))
+            wanted = set(numbers)
+            wait_for(lambda: inbound_statuses(url)["twilio:processed"] == args.members,
+                     "every message processed", 600)
+            processed = time.perf_counter() - start
+            wait_for(lambda: wanted <= {c.get("To") for c in twilio.sent()},
+                     "a reply to every member", 600)
+            wall = time.perf_counter() - start
+        finally:
+            process.terminate()
+            process.wait(30)
+            log.seek(0)
+            said = log.read().decode(errors="replace")
+    errors = dict(acked.errors)
+    rate = args.members / wall
+    print(f"  webhook: {acked.rate:.0f} req/s acknowledged (p50 {acked.ms(50)} ms, "
+          f"p99 {acked.ms(99)} ms), errors {errors or 0}")
+    print(f"  every message processed after {processed:.2f} s")
+    print(f"  every member replied to after {wall:.2f} s: {rate:.0f} members/s; "
+          f"replies sent {len(twilio.sent())}; load average after {_load()}")
+    if "Traceback" in said:
+        print("  the server logged a traceback:\n" + said[-3000:])
+    goals = [Goal("end to end", f"{args.members} new members say hi (sqlite)",
+                  f"{rate:.0f} members/s", ">= 300", rate >= 300 and not errors)]
+    print()
+    print(goals_table(goals))
+    return goals
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _options(parser) -> None:
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--root", default=str(ROOT),
+                        help="the checkout whose `peerlearn serve` runs (to compare)")
+
+
+if __name__ == "__main__":
+    main()
