@@ -108,6 +108,7 @@ class Inbox:
         if not item.process:
             inbound_id, created = self.store(item)
             return Received(inbound_id, not created, [])
+        self.engine.catalog.freshen()  # texts reviewed in another process (catalog_sync)
         try:
             with self._turns, session_scope(self.db) as session:
                 row = session.execute(self._insert([self._values(item, "processing", 1)])

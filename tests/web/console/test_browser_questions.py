@@ -75,6 +75,13 @@ def test_a_moderator_answers_an_escalated_khmer_question_and_the_asker_gets_the_
         served, db, fake_twilio, tmp_path):
     for said in ["hi", "2", "1", "1", "1", "1", "1", "1", f"សួរ {KHMER_QUESTION}"]:
         text_by_sms(served, said)  # onboarding in Khmer, then the question
+
+    def asked() -> int | None:  # processed after the webhook answered
+        with Session(db) as session:
+            return session.exec(select(Question.id).where(
+                Question.text == KHMER_QUESTION)).first()
+
+    wait_for(asked, "the question stored by the processor")
     with session_scope(db) as session:
         question = session.exec(select(Question).where(Question.text == KHMER_QUESTION)).one()
         routing.escalate(session=session, question_id=question.id, now=utcnow())
