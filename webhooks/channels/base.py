@@ -7,6 +7,7 @@ them (the one registration line) and declares their kinds (content/channels.py).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
@@ -111,3 +112,14 @@ def fitting(items: list[InboundItem]) -> list[InboundItem]:
             if len(getattr(item, name)) > limit:
                 raise Malformed(f"{name} longer than {limit} characters")
     return items
+
+
+def read_json(body: bytes, what: str):
+    """The body's JSON; Malformed (400) when it is not JSON, is nested too deep to read,
+    or holds a lone surrogate (no database stores one). `what` names it in the error."""
+    try:
+        data = json.loads(body)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate raises
+    except (ValueError, RecursionError) as exc:  # UnicodeError is a ValueError
+        raise Malformed(f"not JSON {what} can be: {type(exc).__name__}") from exc
+    return data

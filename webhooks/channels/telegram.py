@@ -9,7 +9,6 @@ one method call there), so a button stops spinning without an extra request.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import warnings
 
@@ -24,7 +23,16 @@ from bot.inbox import InboundItem, Received
 from content.channels import Capabilities
 from services.delivery.ratelimit import Limit
 from webhooks.channels import telegram_raw
-from webhooks.channels.base import Built, Channel, Incoming, Malformed, fitting, rate, secret
+from webhooks.channels.base import (
+    Built,
+    Channel,
+    Incoming,
+    Malformed,
+    fitting,
+    rate,
+    read_json,
+    secret,
+)
 from webhooks.channels.telegram_http import AiohttpRequest
 from webhooks.channels.telegram_raw import MEDIA
 from webhooks.channels.telegram_send import TelegramSender
@@ -69,7 +77,7 @@ class TelegramAdapter:
 
     def parse(self, request: Incoming) -> list[InboundItem]:
         """The update in the request body (see read)."""
-        return self.read(_json(request.body))
+        return self.read(read_json(request.body, "an update"))
 
     def read(self, data) -> list[InboundItem]:
         """One item per update, for the webhook and long polling alike; unknown kinds are
@@ -188,16 +196,6 @@ class TelegramAdapter:
                                      "callback_query_id": query.get("id")})
         return JSONResponse({})
 
-
-def _json(body: bytes):
-    """The request's JSON; Malformed when it is not JSON, nested too deep to read, or
-    holds a lone surrogate."""
-    try:
-        data = json.loads(body)
-        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate raises
-    except (ValueError, RecursionError) as exc:  # UnicodeError is a ValueError
-        raise Malformed(f"not JSON an update can be: {type(exc).__name__}") from exc
-    return data
 
 
 TELEGRAM = Capabilities("telegram", buttons=True, max_text=4096, markup="HTML", edits=True,

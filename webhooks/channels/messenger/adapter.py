@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 
 from fastapi import Response
 from fastapi.responses import PlainTextResponse
 
 from bot.inbox import InboundItem, Received
-from webhooks.channels.base import Incoming, Malformed, fitting
+from webhooks.channels.base import Incoming, Malformed, fitting, read_json
 from webhooks.channels.messenger.events import items
 
 SIGNATURE = "x-hub-signature-256"
@@ -58,7 +57,7 @@ class MessengerAdapter:
         alone: it is Meta's, signed, and not ours to refuse (Meta would send it again
         for hours, then turn the subscription off). What no Meta webhook can be is
         Malformed (400): not JSON, no `object`, entries or items that are no list."""
-        data = _json(request.body)
+        data = read_json(request.body, "a webhook")
         if not isinstance(data, dict) or not isinstance(data.get("object"), str):
             raise Malformed("not a webhook object")
         if data["object"] != "page":
@@ -84,13 +83,3 @@ class MessengerAdapter:
         """200 "EVENT_RECEIVED", what Meta's examples answer; replies go by the Send API."""
         return PlainTextResponse("EVENT_RECEIVED")
 
-
-def _json(body: bytes):
-    """The body's JSON; Malformed when it is not JSON, is nested too deep to read, or
-    holds a lone surrogate (no database stores one)."""
-    try:
-        data = json.loads(body)
-        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate raises
-    except (ValueError, RecursionError) as exc:  # UnicodeError is a ValueError
-        raise Malformed(f"not JSON a webhook can be: {type(exc).__name__}") from exc
-    return data
