@@ -100,9 +100,9 @@ def prequeue(db, order: list[tuple[str, str, str]]) -> int:
             if key not in identities:
                 identities[key] = identify(session=session, provider=provider,
                                            channel=channel, address=address)[1]
-            row, = outbox.queue(session=session, identity=identities[key],
+            row_id, = outbox.queue(session=session, identity=identities[key],
                                 parts=[chat if provider == "telegram" else text])
-            first = first or row.id
+            first = first or row_id
     return first
 
 

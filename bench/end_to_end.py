@@ -32,6 +32,7 @@ import uuid  # noqa: E402
 from urllib.parse import urlencode  # noqa: E402
 
 import httpx  # noqa: E402
+from alembic import command  # noqa: E402
 
 from bench.common import (  # noqa: E402
     PUBLIC_BASE_URL,
@@ -44,6 +45,8 @@ from bench.common import (  # noqa: E402
     scratch_database,
 )
 from bench.load import encode, measure  # noqa: E402
+from content.db import make_engine  # noqa: E402
+from peerlearn.migrate import alembic_config  # noqa: E402
 from tests.support.crash import clean_env  # noqa: E402
 from tests.support.server import free_port  # noqa: E402
 from tests.support.waiting import wait_for  # noqa: E402
@@ -77,6 +80,18 @@ def serve(url: str, twilio: FakeTwilio, port: int, log, root: Path) -> subproces
                             stdout=subprocess.DEVNULL, stderr=log)
 
 
+def schema_of(root: Path, url: str) -> None:
+    """Takes the scratch database down to the newest migration `root` knows, so another
+    checkout's server accepts it."""
+    head = max(p.name[:4] for p in (root / "migrations" / "versions").glob("[0-9]*.py"))
+    engine = make_engine(url)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, head)
+    engine.dispose()
+
+
 def answers(port: int) -> bool:
     try:
         return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
@@ -89,8 +104,11 @@ def main(argv: list[str] | None = None) -> list[Goal]:
     numbers, requests = hellos(args.members)
     with scratch_database(args.database_url) as url, FakeTwilio() as twilio, \
             tempfile.TemporaryFile() as log:
+        root = Path(args.root).resolve()
+        if root != ROOT:
+            schema_of(root, url)
         port = free_port()
-        process = serve(url, twilio, port, log, Path(args.root).resolve())
+        process = serve(url, twilio, port, log, root)
         try:
             wait_for(lambda: answers(port), "peerlearn serve to answer", 120)
             print(f"end to end: {describe(url)}, peerlearn serve of {args.root} "
@@ -111,6 +129,8 @@ def main(argv: list[str] | None = None) -> list[Goal]:
             process.wait(30)
             log.seek(0)
             said = log.read().decode(errors="replace")
+            if sys.exc_info()[0] is not None:
+                print("the server's log ends:\n" + said[-3000:], file=sys.stderr)
     errors = dict(acked.errors)
     rate = args.members / wall
     print(f"  webhook: {acked.rate:.0f} req/s acknowledged (p50 {acked.ms(50)} ms, "

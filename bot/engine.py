@@ -23,7 +23,7 @@ from bot.render import Renderer, Rendering
 from bot.replies import Outcome, Reply
 from bot.turn import BY_ONE, PAGES, Policy, Turn
 from content.channels import Capabilities
-from content.models import Identity, InboundMessage, OutboundMessage, utcnow
+from content.models import Identity, InboundMessage, utcnow
 from services import conversation, members, sandbox
 from services.delivery import outbox
 
@@ -40,8 +40,9 @@ class Engine:
     policy: Policy = Policy()
 
     def handle(self, session: Session, inbound: InboundMessage, caps: Capabilities,
-               now: datetime | None = None) -> list[OutboundMessage]:
-        """Processes one stored inbound message and queues the replies."""
+               now: datetime | None = None) -> list[int]:
+        """Processes one stored inbound message and queues the replies; returns the ids
+        of their outbox rows."""
         now = now or utcnow()
         member, identity = members.identify(session=session, provider=inbound.provider,
                                             channel=inbound.channel, address=inbound.address)
@@ -132,7 +133,7 @@ class Engine:
         return step(turn) if step else registry.steps()["menu"]["choose"](turn)
 
     def _next_page(self, turn: Turn, state: conversation.State, pages: list[str],
-                   inbound_id: int | None) -> list[OutboundMessage]:
+                   inbound_id: int | None) -> list[int]:
         renderer = self._renderer(turn)
         if pages[1:]:
             turn.data[PAGES] = pages[1:]

@@ -20,8 +20,9 @@ import logging
 import threading
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import exists, func, select, tuple_, update
+from sqlalchemy import Row, exists, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine as Database
 from sqlmodel import Session
@@ -29,7 +30,8 @@ from sqlmodel import Session
 from bot.engine import Engine
 from content.channels import capabilities
 from content.db import is_sqlite, session_scope
-from content.models import InboundMessage, OutboundMessage, utcnow
+from content.models import InboundMessage, utcnow
+from services.delivery import outbox
 from services.delivery.status import StatusReport, apply_status
 
 log = logging.getLogger(__name__)
@@ -82,7 +84,7 @@ class Received:
 
     inbound_id: int
     duplicate: bool
-    replies: list[OutboundMessage]
+    replies: list[Row]  # the outbox rows, read-only (OutboundMessage's columns)
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,12 @@ class Inbox:
         self.engine.catalog.freshen()  # texts reviewed in another process (catalog_sync)
         try:
             with self._turns, session_scope(self.db) as session:
-                row = session.execute(self._insert([self._values(item, "processing", 1)])
-                                      .returning(*INBOUND.c)).first()
+                row = session.execute(_inserts(self.db.dialect.name)[1],
+                                      [self._values(item, "processing", 1)]).first()
                 if row is None:  # seen before: the stored row is the one
                     return Received(self._find(session, [_key(item)])[_key(item)], True, [])
-                return Received(row.id, False, self._turn(session, InboundMessage(
-                    **row._mapping)))
+                queued = self._turn(session, InboundMessage(**row._mapping))
+                return Received(row.id, False, outbox.rows(session, queued))
         except Exception as exc:
             log.exception("processing a received message failed")
             inbound_id, _ = self.store(item)
@@ -139,8 +141,7 @@ class Inbox:
             # The INSERT comes first, so that SQLite takes its write lock before reading
             # (a read first could make the write fail beside another process's); ON
             # CONFLICT DO NOTHING skips a key stored before, found next instead.
-            for row in conn.execute(self._insert(list(first.values())).returning(
-                    INBOUND.c.id, INBOUND.c.provider, INBOUND.c.provider_key)):
+            for row in conn.execute(_inserts(self.db.dialect.name)[0], list(first.values())):
                 ids[(row.provider, row.provider_key)] = row.id
             created = set(ids.values())
             missing = [key for key in first if key not in ids]
@@ -154,15 +155,16 @@ class Inbox:
         return results
 
     def process(self, inbound_id: int, address: tuple[str, str, str] | None = None
-                ) -> list[OutboundMessage]:
+                ) -> list[int]:
         """Runs the engine on a stored row once, if it is its address's turn (no earlier
-        message of the address waits, no other is being processed); [] when it is not
-        claimed. `address` (provider, channel, address) spares PostgreSQL a look-up. A
-        failure is recorded and re-raised."""
+        message of the address waits, no other is being processed); returns the ids of
+        the outbox rows it queued, [] when it is not claimed. `address` (provider,
+        channel, address) spares PostgreSQL a look-up. A failure is recorded and
+        re-raised."""
         return self.take(inbound_id, address) or []
 
     def take(self, inbound_id: int, address: tuple[str, str, str] | None = None
-             ) -> list[OutboundMessage] | None:
+             ) -> list[int] | None:
         """`process`, but None when the row was not claimed (taken, done, or not its
         address's turn)."""
         self.engine.catalog.freshen()  # texts reviewed in another process (catalog_sync)
@@ -185,7 +187,7 @@ class Inbox:
             self._failed(inbound_id, exc)
             raise
 
-    def _turn(self, session: Session, inbound: InboundMessage) -> list[OutboundMessage]:
+    def _turn(self, session: Session, inbound: InboundMessage) -> list[int]:
         """The engine's turn on a claimed row, and the row marked processed."""
         replies = self._handle(session, inbound)
         done = dict(status="processed", processed_at=utcnow(), error=None)
@@ -201,12 +203,6 @@ class Inbox:
                     payload=payload, attempts=attempts, received_at=utcnow(),
                     status=status or ("received" if item.process else "ignored"))
 
-    def _insert(self, rows: list[dict]):
-        """INSERT of the rows that skips a provider key already stored."""
-        dialect = postgresql if self.db.dialect.name == "postgresql" else sqlite
-        return dialect.insert(INBOUND).values(rows).on_conflict_do_nothing(
-            index_elements=["provider", "provider_key"])
-
     @staticmethod
     def _find(conn, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """The stored rows' ids by provider key."""
@@ -217,7 +213,7 @@ class Inbox:
             tuple_(INBOUND.c.provider, INBOUND.c.provider_key).in_(keys)))
         return {(row.provider, row.provider_key): row.id for row in rows}
 
-    def _handle(self, session: Session, inbound: InboundMessage) -> list[OutboundMessage]:
+    def _handle(self, session: Session, inbound: InboundMessage) -> list[int]:
         if inbound.kind == "status":
             apply_status(session=session, report=StatusReport(**inbound.payload["report"]))
             return []
@@ -231,6 +227,17 @@ class Inbox:
                 InboundMessage.status.in_(("received", "failed"))).values(
                 status="failed", attempts=InboundMessage.attempts + 1,
                 error=f"{type(exc).__name__}: {exc}"[:2000]))
+
+
+@cache
+def _inserts(dialect_name: str) -> tuple:
+    """INSERTs of rows (executemany: one statement, compiled once) that skip a provider
+    key already stored: one returning the keys' ids, one returning the whole row."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(INBOUND).on_conflict_do_nothing(
+        index_elements=["provider", "provider_key"])
+    return (insert.returning(INBOUND.c.id, INBOUND.c.provider, INBOUND.c.provider_key),
+            insert.returning(*INBOUND.c))
 
 
 def _key(item: InboundItem) -> tuple[str, str]:

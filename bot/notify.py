@@ -17,7 +17,7 @@ from bot.replies import Notice
 from bot.turn import BY_ONE, PAGES
 from content.channels import Capabilities, capabilities
 from content.languages import NON_LATIN
-from content.models import Identity, InboundMessage, Member, OutboundMessage
+from content.models import Identity, InboundMessage, Member
 from content.models.messages import PRIORITY_REPLY
 from services import conversation
 from services.delivery import outbox
@@ -55,7 +55,7 @@ def reachable_identity(session: Session, member_id: int) -> Identity | None:
 
 def deliver(session: Session, catalog: Catalog, notice: Notice, *, now: datetime,
             ttl: timedelta = TTL, inbound_id: int | None = None,
-            priority: int = PRIORITY_REPLY) -> list[OutboundMessage]:
+            priority: int = PRIORITY_REPLY) -> list[int]:
     """Queues the notice for its member; [] when they cannot be reached (every identity
     opted out). Pages beyond the SMS budget wait for the recipient's MORE."""
     catalog.freshen()  # texts reviewed in another process (bot/catalog_sync.py)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from sqlalchemy import Row, bindparam, insert
 from sqlmodel import Session, select
 
 from content.models import Identity, OutboundMessage
@@ -16,20 +17,38 @@ STOPPED = "stopped"  # telling an opted-out identity that writes how to come bac
 STOPPED_EVERY = timedelta(days=1)
 # Purposes that still reach an identity that has opted out (a one-time confirmation).
 ALLOWED_WHEN_OPTED_OUT = frozenset({"optout", "help", STOPPED})
+OUTBOX = OutboundMessage.__table__
+INSERT = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
+ROWS = select(OUTBOX).where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def queue(*, session: Session, identity: Identity, parts: Iterable[Part],
           inbound_id: int | None = None, priority: int = PRIORITY_REPLY,
-          purpose: str = "reply") -> list[OutboundMessage]:
-    """Adds one outbox row per part, in order."""
-    rows = [OutboundMessage(
+          purpose: str = "reply") -> list[int]:
+    """Adds one outbox row per part, in order; returns their ids.
+
+    One Core INSERT (compiled once, executemany) rather than ORM objects: building each
+    SQLModel object and flushing it was a fifth of a turn, four times this statement.
+    `rows` loads them when a caller wants the objects."""
+    values = [dict(
         member_id=identity.member_id, identity_id=identity.id, inbound_id=inbound_id,
         provider=identity.provider, channel=identity.channel, address=identity.address,
         text=part.text, buttons=part.buttons, priority=priority, purpose=purpose,
         segments=part.segments, encoding=part.encoding, edits=part.edits) for part in parts]
-    session.add_all(rows)
-    session.flush()
-    return rows
+    if not values:
+        return []
+    session.flush()  # what the turn changed through the ORM goes first, as before
+    return list(session.scalars(INSERT, values))
+
+
+def rows(session: Session, ids: list[int]) -> list[Row]:
+    """The outbox rows of `ids`, in that order, as read-only rows (a column is an
+    attribute, as on OutboundMessage; loading ORM objects would cost more than the
+    turn's INSERT saved)."""
+    if not ids:
+        return []
+    found = {row.id: row for row in session.execute(ROWS, {"ids": ids})}
+    return [found[i] for i in ids]
 
 
 def stopped_notice_due(*, session: Session, identity: Identity, now: datetime) -> bool:

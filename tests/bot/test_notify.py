@@ -8,6 +8,7 @@ from bot import notify
 from bot.replies import Notice, Reply, Step
 from content.models import Identity, OutboundMessage, utcnow
 from services import conversation
+from services.delivery.outbox import rows as outbox_rows
 from tests.bot.test_dialogs import onboard
 from tests.support.chat import Chat
 
@@ -15,12 +16,10 @@ from tests.support.chat import Chat
 def deliver(services, member_id: int, *replies: Reply, next_step: Step | None = None,
             data: dict | None = None) -> list[OutboundMessage]:
     with Session(services.db) as session:
-        rows = notify.deliver(session, services.catalog,
-                              Notice(member_id, replies, next_step, data or {}), now=utcnow())
+        ids = notify.deliver(session, services.catalog,
+                             Notice(member_id, replies, next_step, data or {}), now=utcnow())
         session.commit()
-        for row in rows:
-            session.refresh(row)
-        return rows
+        return outbox_rows(session, ids)
 
 
 def test_a_notice_reaches_the_channel_the_member_last_wrote_from(services):

@@ -44,7 +44,7 @@ def make_rows(db, n=1, *, address="+85512345678", purpose="reply", priority=0):
                      parts=[Part(f"message {i}", segments=1, encoding="GSM-7")
                             for i in range(n)])
         session.commit()
-        return [r.id for r in rows], identity.id
+        return rows, identity.id
 
 
 def rows(db):

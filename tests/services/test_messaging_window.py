@@ -50,10 +50,10 @@ def _row(db, *, channel: str, heard: timedelta | None, kind: str = "text") -> in
                 provider="twilio", provider_key=uuid.uuid4().hex, channel=channel,
                 address=ADDRESS, kind=kind, member_id=member.id, identity_id=identity.id,
                 received_at=utcnow() - heard))
-        (row,) = queue(session=session, identity=identity, priority=PRIORITY_BROADCAST,
+        (row_id,) = queue(session=session, identity=identity, priority=PRIORITY_BROADCAST,
                        purpose="broadcast", parts=[Part("This week's story")])
         session.commit()
-        return row.id
+        return row_id
 
 
 def _stored(db, row_id: int) -> OutboundMessage:
