@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from content.models import Answer, Faq, Member, Practice, Question
@@ -40,14 +41,18 @@ class Asked:
 def ask(*, session: Session, member: Member, text: str, langs: list[str]) -> Asked:
     """Stores the question and looks for a confident answer in the member's languages."""
     found = best_answer(session=session, text=text, langs=langs)
-    row = Question(member_id=member.id, lang=langs[0], text=text[:2000],
-                   status="answered" if found else "open")
+    values = dict(member_id=member.id, lang=langs[0], text=text[:2000],
+                  status="answered" if found else "open", practice_slug=None,
+                  answer_kind=None, answer_text=None, score=None)
     if found:
-        row.practice_slug, row.answer_kind = found.slug, found.kind
-        row.answer_text, row.score = found.text, found.score
-    session.add(row)
-    session.flush()
-    return Asked(row.id, found)
+        values.update(practice_slug=found.slug, answer_kind=found.kind,
+                      answer_text=found.text, score=found.score)
+    session.flush()  # the member's pending changes first, as a flush did before
+    # A Core INSERT: a Question object built and flushed cost half an ASK turn's own time.
+    return Asked(session.execute(_INSERT, values).scalar_one(), found)
+
+
+_INSERT = insert(Question.__table__).returning(Question.__table__.c.id)
 
 
 def rate(*, session: Session, question_id: int | None, helpful: bool, now: datetime) -> None:

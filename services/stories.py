@@ -47,8 +47,8 @@ def pick_practice(*, session: Session, topics: list[str], langs: list[str], memb
             candidates = matching or candidates
         if not candidates:
             continue
-        read = {pid: completed for pid, completed in session.execute(select(
-            Reading.practice_id, Reading.completed_at).where(Reading.member_id == member_id))}
+        read = {pid: completed for pid, completed in session.execute(
+            _READ_BY, {"member_id": member_id})}
         candidates.sort(key=lambda p: (p.id in read, read.get(p.id) is not None,
                                        p.country != country, p.slug))
         return candidates[0].id, lang
@@ -66,8 +66,7 @@ def _practices(session: Session, lang: str) -> tuple:
 
 def piece(*, session: Session, practice_id: int, lang: str, position: int) -> StoryPiece | None:
     """The snippet at `position` (0-based), or None past the end."""
-    head = session.execute(select(Practice.slug, Practice.content_hash, Practice.updated_at)
-                           .where(Practice.id == practice_id)).first()
+    head = session.execute(_HEAD, {"practice_id": practice_id}).first()
     if head is None:
         return None
     title, texts = _texts(session, practice_id, lang, head.content_hash, head.updated_at)
@@ -116,13 +115,18 @@ def mark_read(*, session: Session, member_id: int, story: StoryPiece) -> None:
     if done is not None and row.completed_at is None:
         changes["completed_at"] = done
     if changes:
-        session.execute(update(READING).where(READING.c.id == row.id).values(changes))
+        session.execute(_READ_UPDATE, dict(changes, reading_id=row.id))
 
 
 READING = Reading.__table__
 _READING = select(READING.c.id, READING.c.position, READING.c.completed_at).where(
     READING.c.member_id == bindparam("member_id"),
     READING.c.practice_id == bindparam("practice_id"))
+_READ_UPDATE = update(READING).where(READING.c.id == bindparam("reading_id"))
+_READ_BY = select(READING.c.practice_id, READING.c.completed_at).where(
+    READING.c.member_id == bindparam("member_id"))
+_HEAD = select(Practice.slug, Practice.content_hash, Practice.updated_at).where(
+    Practice.id == bindparam("practice_id"))
 
 
 def titles(*, session: Session, practice_ids: list[int], langs: list[str]) -> dict[int, str]:
