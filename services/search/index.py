@@ -24,6 +24,12 @@ from services.search.terms import forget
 TEMPLATE = ("body", "cooperation", "approach", "shared_across_borders", "shared_in_country",
             "results")
 BATCH = 5000
+# RETURNING makes SQLAlchemy send multi-row INSERTs (insertmanyvalues, 1,000 rows a
+# statement) where psycopg's executemany would send one statement a row; on PostgreSQL
+# each statement fires searchdoc_term's triggers (migration 0014), and in one long
+# transaction a trigger a row made every common word's row a chain of versions to walk:
+# a full reindex of 10,000 practices grew quadratic.
+INSERT = insert(SearchDoc).returning(SearchDoc.id)
 
 
 def reindex(*, session: Session, practice_ids: Iterable[int] | None = None) -> int:
@@ -40,7 +46,7 @@ def reindex(*, session: Session, practice_ids: Iterable[int] | None = None) -> i
     for chunk in _chunks(_published(session, ids), 500):
         rows = list(_docs(session, chunk))
         for start in range(0, len(rows), BATCH):
-            session.execute(insert(SearchDoc), rows[start:start + BATCH])
+            session.execute(INSERT, rows[start:start + BATCH])
         written += len(rows)
     session.flush()
     forget()
