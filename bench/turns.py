@@ -66,10 +66,10 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.common import percentile, table  # noqa: E402
+from bench.mix import KINDS  # noqa: E402
 from content.db import make_engine, normalize_url  # noqa: E402
 
 GOAL = 500.0  # turns/s on SQLite
-KINDS = ("new member hi", "STORY", "MORE", "menu number", "ASK")
 MIX = ROOT / "bench" / "turns_mix.py"
 
 

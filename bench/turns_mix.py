@@ -27,20 +27,15 @@ import time  # noqa: E402
 import uuid  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
+from importlib.util import module_from_spec, spec_from_file_location  # noqa: E402
 
-POOL = 60  # onboarded members; each walks the cycle below again and again
-# (what is said, its kind) for an onboarded member, in order: a story, its next page, the
-# story's "0 Menu" (a menu number), a question the store answers.
-QUESTIONS = {"en": ["ASK Does SRI need more water?", "ASK how do we sell handicrafts abroad"],
-             "km": ["សួរ បង្កើនទិន្នផលស្រូវ", "សួរ តើ SRI ត្រូវការទឹកច្រើនទេ?"]}
-ONBOARDING = {"en": ["hi", "1", "1", "1", "1", "1", "1"],
-              "km": ["hi", "2", "1", "1", "1", "1", "1", "1"]}  # Khmer asks for the script
+# The mix is the benchmark's (this checkout's bench/mix.py), whatever tree is measured.
+_spec = spec_from_file_location("mix", Path(__file__).resolve().parent / "mix.py")
+mix = module_from_spec(_spec)
+_spec.loader.exec_module(mix)
+ONBOARDING, KINDS, cycle, language = mix.ONBOARDING, mix.KINDS, mix.cycle, mix.language
 
-
-def cycle(lang: str, round_: int) -> list[tuple[str, str]]:
-    """One onboarded member's four turns of a round."""
-    question = QUESTIONS[lang][round_ % len(QUESTIONS[lang])]
-    return [("STORY", "STORY"), ("MORE", "MORE"), ("0", "menu number"), (question, "ASK")]
+POOL = 60  # onboarded members; each walks mix.cycle again and again
 
 
 def load(url: str) -> None:
@@ -79,8 +74,6 @@ def script(turns: int) -> list[tuple[str, str, str]]:
     return out[:turns]
 
 
-def language(member: int) -> str:
-    return "km" if member % 2 else "en"
 
 
 def pool_address(member: int) -> str:
@@ -128,7 +121,6 @@ def main() -> None:
     services.db.dispose()
 
 
-KINDS = ("new member hi", "STORY", "MORE", "menu number", "ASK")
 
 
 def questions(db) -> dict[str, int]:

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -96,6 +97,7 @@ class Processors:
     size: int = 2
     poll: float = 1.0  # seconds between looks for rows other processes stored
     retry_every: float = 10.0  # seconds between passes over failed rows
+    on_turns: Callable[[], None] | None = None  # called after a pass that ran turns
     _woken: asyncio.Event | None = field(default=None, init=False, repr=False)
     _trouble: Backoff | None = field(default=None, init=False, repr=False)
 
@@ -129,19 +131,11 @@ class Processors:
             except Exception as exc:  # the database is away: try again later
                 await pause(stop, trouble.failed(exc))
                 continue
+            if done and self.on_turns is not None:
+                self.on_turns()  # replies were queued: the dispatcher need not wait to look
             if not done:
-                await _either(stop, woken, min(self.poll, max(next_retry - loop.time(), 0)))
+                await pause(stop, min(self.poll, max(next_retry - loop.time(), 0)), woken)
 
     def _pass(self, index: int, count: int) -> int:
         """One look at the heads; this processor takes every `count`th from `index`."""
         return process_heads(self.inbox, heads(self.inbox)[index::count])
-
-
-async def _either(stop: asyncio.Event, woken: asyncio.Event, timeout: float) -> None:
-    """Waits until `stop` or `woken` is set, or `timeout` seconds passed."""
-    waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(woken.wait())]
-    try:
-        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()

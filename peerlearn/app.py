@@ -39,10 +39,13 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         # One process serves everything (`make run`): it also processes what its
         # webhooks stored (and retries what failed), sends and keeps the schedule; each
         # is safe next to any number of workers doing the same.
+        dispatcher = services.dispatcher() if settings.run_dispatcher else None
+        if dispatcher is not None:  # replies queued here are sent without a poll's wait
+            processors.on_turns = dispatcher.wake
         if settings.run_processor:
             tasks.append(asyncio.create_task(processors.run(stop)))
-        if settings.run_dispatcher:
-            tasks += [asyncio.create_task(services.dispatcher().run(stop)),
+        if dispatcher is not None:
+            tasks += [asyncio.create_task(dispatcher.run(stop)),
                       asyncio.create_task(make_scheduler(services).run(
                           stop, settings.scheduler_every_seconds))]
         try:

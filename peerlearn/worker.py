@@ -51,8 +51,11 @@ async def run_worker(services: Services, *, share: float | None = None, signals=
         loop.add_signal_handler(sig, stop.set)
     await services.start()
     every = services.settings.scheduler_every_seconds if tick_every is None else tick_every
-    loops = {"process": lambda: make_processors(services, retry_every).run(stop),
-             "send": lambda: services.dispatcher(share).run(stop),
+    processors, dispatcher = make_processors(services, retry_every), services.dispatcher(share)
+    if only is None:  # replies queued here are sent without a poll's wait
+        processors.on_turns = dispatcher.wake
+    loops = {"process": lambda: processors.run(stop),
+             "send": lambda: dispatcher.run(stop),
              "schedule": lambda: make_scheduler(services).run(stop, every)}
     tasks = [asyncio.create_task(start()) for kind, start in loops.items()
              if only in (None, kind)]

@@ -48,7 +48,16 @@ class Backoff:
         self.kinds.clear()
 
 
-async def pause(stop: asyncio.Event, seconds: float) -> None:
-    """Waits `seconds`, or less if `stop` is set meanwhile."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+async def pause(stop: asyncio.Event, seconds: float,
+                woken: asyncio.Event | None = None) -> None:
+    """Waits `seconds`, or less if `stop` (or `woken`, if given) is set meanwhile."""
+    if woken is None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
+        return
+    waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(woken.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

@@ -71,6 +71,7 @@ class Dispatcher:
     def __post_init__(self) -> None:
         self.heart = Heartbeat(self.db, self.worker, self.heartbeat_every, self.dead_after)
         self.recorder = Recorder(self.db)
+        self._woken = asyncio.Event()
 
     def claim(self, token: str | None = None) -> list[OutboundMessage]:
         """Takes up to `batch` due rows for this worker, under a new claim `token`."""
@@ -117,20 +118,27 @@ class Dispatcher:
         """A claim token: this worker's name and a batch of its own."""
         return f"{self.heart.name}:{uuid.uuid4().hex[:8]}"
 
+    def wake(self) -> None:
+        """Rows were queued in this process: look now, not after `idle` (called in the
+        event loop the dispatcher runs in)."""
+        self._woken.set()
+
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
         """Keeps dispatching until `stop` is set; finishes the batch in hand first."""
         trouble = Backoff("dispatching", log, first=idle, cap=5.0)
         async with self.heart.alive():
             while not stop.is_set():
+                self._woken.clear()
+                woken: asyncio.Event | None = self._woken
                 try:
                     handled = await self.run_once()
                     if self.heart.fresh():  # else it only waited for the database
                         trouble.succeeded()
                     wait = 0 if handled else idle
                 except Exception as exc:
-                    wait = trouble.failed(exc)
+                    wait, woken = trouble.failed(exc), None  # trouble: back off in full
                 if wait:
-                    await pause(stop, wait)
+                    await pause(stop, wait, woken)
 
     async def _deliver(self, rows: list[OutboundMessage], token: str) -> None:
         self._slots = asyncio.Semaphore(self.concurrency)

@@ -134,3 +134,44 @@ def test_a_row_claimed_by_a_crashed_worker_is_released_after_its_lease(services)
         session.add(row)
         session.commit()
     assert [r.id for r in survivor.claim()] == [row_id]
+
+
+class Counted(Dispatcher):
+    """A dispatcher that notes how many rows each of its passes handled."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.passes: list[int] = []
+
+    async def run_once(self) -> int:
+        handled = await super().run_once()
+        self.passes.append(handled)
+        return handled
+
+
+def test_a_woken_dispatcher_sends_at_once_instead_of_after_its_idle_wait(services):
+    sender = Scripted()
+    dispatcher = Counted(services.db, {"simulator": sender})
+
+    async def scenario():
+        stop = asyncio.Event()
+        running = asyncio.create_task(dispatcher.run(stop, idle=600))
+        while not dispatcher.passes:  # its first look found nothing: now it idles
+            await asyncio.sleep(0.01)
+        (row_id,), _ = await asyncio.to_thread(make_rows, services.db)
+        dispatcher.wake()  # what the processors do after a turn queued replies
+        try:
+            await asyncio.wait_for(_sent(sender, row_id), timeout=60)
+        finally:
+            stop.set()
+            await running
+        return row_id
+
+    row_id = asyncio.run(scenario())
+    assert dispatcher.passes[0] == 0
+    assert rows(services.db)[row_id].status == "sent"
+
+
+async def _sent(sender: Scripted, row_id: int) -> None:
+    while row_id not in sender.sent:
+        await asyncio.sleep(0.01)
