@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> list[Goal]:
                      "a reply to every member", 600)
             wall = time.perf_counter() - start
             paced.onboard(port, url, args.concurrency)
-            steady = paced.run(port, twilio, args.rate, args.seconds, args.concurrency,
+            steady = paced.run(port, url, twilio, args.rate, args.seconds, args.concurrency,
                                process.pid)
         finally:
             process.terminate()

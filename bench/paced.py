@@ -18,11 +18,16 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import UTC, datetime
 from urllib.parse import urlencode
+
+from sqlalchemy import select
 
 from bench.common import PUBLIC_BASE_URL, TWILIO_FROM, inbound_statuses, percentile
 from bench.load import Request, encode, measure
 from bench.mix import ONBOARDING, cycle, language
+from content.db import make_engine
+from content.models import InboundMessage, OutboundMessage
 from tests.support.waiting import wait_for
 from tests.webhooks.channels.fake_twilio import FakeTwilio, sign
 
@@ -68,20 +73,37 @@ def script(count: int) -> list[tuple[str, str]]:
     return out
 
 
-def run(port: int, twilio: FakeTwilio, rate: float, seconds: float,
+def run(port: int, url: str, twilio: FakeTwilio, rate: float, seconds: float,
         connections: int, pid: int) -> dict:
     """Offers the mix at `rate` for `seconds`; returns the reply latencies (s), the
     messages without a reply, and the webhook's own run."""
     messages = script(int(rate * seconds))
     requests = [sms(number, text) for number, text in messages]
     already = len(twilio.calls_to("createMessage"))
+    since = datetime.now(UTC)
     start = time.monotonic()
     acked = asyncio.run(measure(port, requests, connections, rate=rate, pid=pid))
     due = [start + i / rate for i in range(len(messages))]
     _settle(twilio, messages, due, already)
     latencies, missing = _replied(twilio, messages, due, already)
     return {"latencies": latencies, "missing": missing, "acked": acked,
-            "offered": len(messages) / seconds}
+            "offered": len(messages) / seconds, "stages": stages(url, since)}
+
+
+def stages(url: str, since: datetime) -> dict[str, list[float]]:
+    """Where the wait went, from the stored rows: stored → processed (inbound), and
+    queued → handed to the provider (outbox), in seconds."""
+    engine = make_engine(url)
+    inbound, outbox = InboundMessage.__table__, OutboundMessage.__table__
+    with engine.connect() as conn:
+        processed = [(done - stored).total_seconds() for stored, done in conn.execute(
+            select(inbound.c.received_at, inbound.c.processed_at).where(
+                inbound.c.received_at >= since, inbound.c.processed_at.is_not(None)))]
+        sent = [(done - queued).total_seconds() for queued, done in conn.execute(
+            select(outbox.c.created_at, outbox.c.sent_at).where(
+                outbox.c.created_at >= since, outbox.c.sent_at.is_not(None)))]
+    engine.dispose()
+    return {"stored → processed": processed, "queued → sent": sent}
 
 
 def _settle(twilio: FakeTwilio, messages, due, already, timeout: float = 60) -> None:
@@ -120,4 +142,7 @@ def summary(result: dict) -> str:
             f"{result['acked'].server_cpu:.0%} of a core; inbound → reply at the provider: "
             f"p50 {ms.get(50, 0):.0f} ms, p95 {ms.get(95, 0):.0f} ms, "
             f"p99 {ms.get(99, 0):.0f} ms, max {max(lat, default=0) * 1000:.0f} ms; "
-            f"without a reply {result['missing']}")
+            f"without a reply {result['missing']}\n" + "\n".join(
+                f"    {name}: p50 {percentile(values, 50) * 1000:.0f} ms, "
+                f"p99 {percentile(values, 99) * 1000:.0f} ms"
+                for name, values in result["stages"].items() if values))
