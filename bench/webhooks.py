@@ -68,7 +68,7 @@ def serve(conn, url: str, port: int) -> None:
     """Child process: the real app plus the bare routes, under uvicorn, until "stop"."""
     import uvicorn
 
-    from peerlearn.app import create_app
+    from peerlearn.app import create_app, settle_heap
     from peerlearn.wiring import build
     from webhooks.channels.twilio_sms import EMPTY_TWIML
 
@@ -85,6 +85,7 @@ def serve(conn, url: str, port: int) -> None:
 
     app.add_api_route(FLOOR["sms"], bare_twilio, methods=["POST"])
     app.add_api_route(FLOOR["telegram"], bare_telegram, methods=["POST"])
+    settle_heap()  # as `peerlearn serve` does before serving
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, workers=1,
                                            log_level="warning", access_log=False))
 
