@@ -76,6 +76,14 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     return app
 
 
+def serving_app() -> FastAPI:
+    """The app of one of `peerlearn serve --workers N`'s processes (uvicorn's factory):
+    built from the environment, its start-up heap set aside."""
+    application = create_app(Settings())
+    settle_heap()
+    return application
+
+
 def settle_heap() -> None:
     """Sets what start-up built (routes, templates, catalogs, models: about 250,000
     objects) aside from the garbage collector, once, before serving. Otherwise every full

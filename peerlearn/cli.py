@@ -36,26 +36,35 @@ def migrate() -> None:
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-          port: int | None = typer.Option(None, help="Port (default: PORT or 8000).")) -> None:
+          port: int | None = typer.Option(None, help="Port (default: PORT or 8000)."),
+          workers: int = typer.Option(1, min=1, help="Web processes on one port (for "
+                                      "PostgreSQL; each also processes and sends unless "
+                                      "RUN_PROCESSOR / RUN_DISPATCHER say otherwise).")
+          ) -> None:
     """Serves the webhooks, the simulator and the API."""
     import uvicorn
 
-    from peerlearn.app import create_app, settle_heap
+    from peerlearn.app import create_app, serving_app, settle_heap
     from peerlearn.logs import log_config
 
     settings = Settings()
-    try:
+    try:  # with several workers each builds its own; this one checks the schema first
         application = create_app(settings)
     except DatabaseNotMigrated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-    settle_heap()
     port = port or settings.port
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     simulator = {"open": f"the simulator at {base}/simulator, ",
                  "login": f"the simulator (console login) at {base}/simulator, ",
                  "off": ""}[settings.simulator_access()]
     typer.echo(f"peerlearn: {simulator}the console at {base}/admin")
+    if workers > 1:
+        uvicorn.run(f"{serving_app.__module__}:{serving_app.__name__}", factory=True,
+                    workers=workers, host=host, port=port, log_level="info",
+                    log_config=log_config())
+        return
+    settle_heap()
     uvicorn.run(application, host=host, port=port, log_level="info", log_config=log_config())
 
 
