@@ -70,13 +70,16 @@ async def _poll(services, token: str, timeout: int, *, poller: dict | None = Non
         loop.add_signal_handler(sig, stop.set)
     await services.start()
     adapter: TelegramAdapter = services.adapters["/webhooks/telegram"]
-    tasks = [asyncio.create_task(services.dispatcher().run(stop)),
-             asyncio.create_task(make_processors(services).run(stop))]
+    dispatcher, processors = services.dispatcher(), make_processors(services)
+    processors.on_turns = dispatcher.wake
+    tasks = [asyncio.create_task(dispatcher.run(stop)),
+             asyncio.create_task(processors.run(stop))]
     try:
         async with make_bot(token, services.settings.telegram_api_base) as bot:
             await bot.delete_webhook()
             typer.echo(f"polling as @{bot.username}; Ctrl-C to stop")
-            await Poller(bot, adapter, services.inbox, **(poller or {})).run(stop, timeout)
+            await Poller(bot, adapter, services.inbox, stored=processors.wake,
+                         **(poller or {})).run(stop, timeout)
     finally:
         stop.set()
         await asyncio.gather(*tasks)

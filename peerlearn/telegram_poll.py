@@ -5,9 +5,10 @@ Updates are read as raw JSON, one at a time, so one that cannot be read never ta
 the others with it. An update is confirmed (the next offset passes it) once it is
 stored, or when it never can be: one the adapter refuses is skipped and logged by kind
 only (no chat id, no text). What cannot be stored now (the database is away) is asked
-for again, like anything after a network error, with exponential back-off; a
-processing failure stays on its row for the inbound retries. Nothing here ends the loop
-but `stop`.
+for again, like anything after a network error, with exponential back-off. The
+processors of the same process run the turns (woken by `stored`), as behind the webhook;
+a processing failure stays on its row for their retries. Nothing here ends the loop but
+`stop`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.inbox import InboundItem, Inbox
+from bot.inbox import Inbox
 from services.backoff import Backoff, pause
 from webhooks.channels.telegram import TelegramAdapter, raw_updates
 
@@ -40,6 +41,7 @@ class Poller:
     pause: Pause = pause
     offset: int | None = None
     skipped: set[str] = field(default_factory=set)  # kinds of unreadable update logged
+    stored: Callable[[], None] = lambda: None  # rows were stored: wake the processors
 
     async def run(self, stop: asyncio.Event, timeout: int) -> None:
         """Polls until `stop` is set."""
@@ -66,7 +68,8 @@ class Poller:
             self._skip(exc)
             items = []
         if items:
-            await asyncio.to_thread(self._keep, items)
+            await asyncio.to_thread(self.inbox.store_many, items)
+            self.stored()
         if type(update_id) is int:
             self.offset = max(self.offset or 0, update_id + 1)
         query = update.get("callback_query") if isinstance(update, dict) else None
@@ -75,15 +78,6 @@ class Poller:
                 await self.bot.answer_callback_query(str(query["id"]))
             except TelegramError:  # the button stops spinning later on its own
                 pass
-
-    def _keep(self, items: list[InboundItem]) -> None:
-        stored = [self.inbox.store(item) for item in items]
-        for item, (inbound_id, created) in zip(items, stored, strict=True):
-            if created and item.process:
-                try:
-                    self.inbox.process(inbound_id)
-                except Exception:  # kept as failed on its row; the inbound retries redo it
-                    pass
 
     def _skip(self, exc: Exception) -> None:
         kind = type(exc).__name__
