@@ -86,7 +86,9 @@ def run(port: int, url: str, twilio: FakeTwilio, rate: float, seconds: float,
     due = [start + i / rate for i in range(len(messages))]
     _settle(twilio, messages, due, already)
     latencies, missing = _replied(twilio, messages, due, already)
+    sent = len(twilio.calls_to("createMessage")) - already
     return {"latencies": latencies, "missing": missing, "acked": acked,
+            "replies per message": sent / len(messages),
             "offered": len(messages) / seconds, "stages": stages(url, since)}
 
 
@@ -142,7 +144,8 @@ def summary(result: dict) -> str:
             f"{result['acked'].server_cpu:.0%} of a core; inbound → reply at the provider: "
             f"p50 {ms.get(50, 0):.0f} ms, p95 {ms.get(95, 0):.0f} ms, "
             f"p99 {ms.get(99, 0):.0f} ms, max {max(lat, default=0) * 1000:.0f} ms; "
-            f"without a reply {result['missing']}\n" + "\n".join(
+            f"without a reply {result['missing']}; "
+            f"{result['replies per message']:.2f} replies a message\n" + "\n".join(
                 f"    {name}: p50 {percentile(values, 50) * 1000:.0f} ms, "
                 f"p99 {percentile(values, 99) * 1000:.0f} ms"
                 for name, values in result["stages"].items() if values))
