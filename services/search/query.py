@@ -8,16 +8,26 @@ has many words; requiring all of them finds nothing) and the ranking sorts it ou
 Queries made only of words shorter than three characters, and one-word queries the index
 cannot answer (a partly typed word, "ស្រូ"), fall back to a substring scan of the tokens.
 
-Where PostgreSQL's time went at 10,000 practices (bench/search.py, EXPLAIN ANALYZE,
-600,000 index rows): first the word counts, a capped count per word that read up to
-12,000 heap rows (about 9,000 pages, 220 ms for "farmers"); they now come from
-searchdoc_term in one query (terms.py). Then the ranking: at that size even a question's
-rarest word is in about 10,000 documents ("seed": 10,603, since the benchmark's clones
-repeat the same texts), and ts_rank needs each one's tsvector, so the bitmap heap scan
-visits about 7,000 pages (170-250 ms on a loaded machine). Taking the GIN matches first
-and the language filter after (a materialized CTE) did not help: the heap visits are
-the cost, not the plan. Not solved here: fewer documents to rank when even the rarest
-word is over the budget (intersect the rarest words), or a narrow table for ranking.
+Where PostgreSQL's time went at 10,000 practices (bench/search.py, EXPLAIN (ANALYZE,
+BUFFERS), 600,000 index rows): first the word counts, a capped count per word that read
+up to 12,000 heap rows; they now come from searchdoc_term in one query (terms.py). Then
+the ranking: at that size even a question's rarest word is in thousands of documents
+("agriculture": 5,831, since the benchmark's clones repeat the same texts), and ts_rank
+reads each one's tsvector. In searchdoc a body's tsvector (about 4 kB compressed) was
+moved out to TOAST beside its text and tokens: 12,000 buffers for 4,165 rows, about
+20 ms warm. Two changes, measured on one generated database:
+- ranking reads `searchdoc_rank` (migration 0015: id, practice, language, kind and the
+  tsvector kept in the row, by triggers): 4,600 buffers for the same rows; it has no
+  language index, so the language is checked on the GIN matches instead of a BitmapAnd
+  with up to 140,000 entries of ix_searchdoc_lang (8-15 ms of a query);
+- when even the rarest word is over BUDGET, the documents holding both rarest words are
+  ranked first ("set" 5,004 documents, "set" and "seed" 833); only if they give fewer
+  practices than asked for are the documents holding the rarest word ranked as well.
+p95 of the bench's 200 questions, warm: 34.6 ms before (load average 2.2); 19.1 ms
+with the pair alone (load 1.6); 16.1 ms with the narrow table alone and 11.3 ms with both
+(side by side, load 2.7-2.8); the full bench's figures are in bench/README.md. What is
+left is the tsvectors of the few thousand documents that still match a question made
+only of common words that never meet in one document.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from sqlmodel import Session
 
 from content.segment import words
 from services.language import normalize
-from services.search.terms import doc_counts, within_budget
+from services.search.terms import doc_counts, rarest_pair, within_budget
 
 MAX_WORDS = 64  # a query's distinct words looked at, at most (each costs a look-up)
 CANDIDATES = 200  # documents ranked before grouping them by practice
@@ -60,7 +70,8 @@ def search(*, session: Session, query: str, lang: str | None = None,
     short = all(len(t) < 3 for t in terms)
     rows: list = []
     if not short:
-        rows = (_sqlite_rows if sqlite else _postgres_rows)(session, terms, langs)
+        rows = (_sqlite_rows(session, terms, langs) if sqlite
+                else _postgres_rows(session, terms, langs, limit))
     if not rows and (short or len(terms) == 1):  # a scan is for a word or two, not prose
         rows = _substring_rows(session, " ".join(terms), langs, sqlite)
     return _hits(session, _group(rows, lang)[:limit])
@@ -87,16 +98,33 @@ def _sqlite_rows(session: Session, terms: list[str], langs: list[str] | None) ->
     return rows
 
 
-def _postgres_rows(session: Session, terms: list[str], langs: list[str] | None) -> list:
-    terms = within_budget(doc_counts(session, terms))
-    if not terms:
-        return []
+def _postgres_rows(session: Session, terms: list[str], langs: list[str] | None,
+                   want: int) -> list:
+    counts = doc_counts(session, terms)
+    both: list = []
+    pair = rarest_pair(counts)
+    if pair:  # rank the documents holding both rarest words, if they give `want` practices
+        both = _postgres_ranked(session, pair, langs, every=True)
+        if len({row[1] for row in both}) >= want:
+            return both
+    chosen = within_budget(counts)
+    either = _postgres_ranked(session, chosen, langs, every=False) if chosen else []
+    seen = {row[0] for row in both}  # too few together: those first, then any holding one
+    return both + [row for row in either if row[0] not in seen]
+
+
+def _postgres_ranked(session: Session, terms: list[str], langs: list[str] | None,
+                     every: bool) -> list:
+    """The best CANDIDATES documents holding any of `terms` (all of them if `every`),
+    ranked by ts_rank against any of them."""
     names = {f"t{i}": t for i, t in enumerate(terms)}
-    tsquery = " || ".join(f"plainto_tsquery('simple', :{n})" for n in names)
+    each = [f"plainto_tsquery('simple', :{n})" for n in names]
+    ranked = " || ".join(each)
+    matched = " && ".join(each) if every else ranked
     where, params = _lang_filter(langs)
-    sql = ("SELECT d.id, d.practice_id, d.lang, d.kind, ts_rank(d.tsv, q.query, 1) AS score "
-           f"FROM searchdoc d, (SELECT {tsquery} AS query) q "
-           f"WHERE d.tsv @@ q.query {where} ORDER BY score DESC LIMIT {CANDIDATES}")
+    sql = ("SELECT d.id, d.practice_id, d.lang, d.kind, ts_rank(d.tsv, q.ranked, 1) AS score "
+           f"FROM searchdoc_rank d, (SELECT {ranked} AS ranked, {matched} AS matched) q "
+           f"WHERE d.tsv @@ q.matched {where} ORDER BY score DESC LIMIT {CANDIDATES}")
     return list(session.execute(text(sql), {**names, **params}))
 
 

@@ -88,6 +88,15 @@ def within_budget(counts: dict[str, int]) -> list[str]:
     return chosen
 
 
+def rarest_pair(counts: dict[str, int]) -> list[str]:
+    """The two rarest terms when even the rarest alone is over BUDGET, else none: a
+    search may then take the documents holding both (far fewer) before all of either."""
+    ordered = sorted(counts, key=counts.get)
+    if len(ordered) < 2 or counts[ordered[0]] <= BUDGET:
+        return []
+    return ordered[:2]
+
+
 def forget() -> None:
     """Drops the cached counts (after a reindex in this process)."""
     with _lock:

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import delete, insert, text, update
 from sqlmodel import Session, select
 
 from content.importer import import_drafts
@@ -13,7 +14,8 @@ from content.models import Practice, SearchDoc
 from content.segment import segment
 from content.validate import load_pack
 from peerlearn.settings import BUNDLED_PACKS
-from services.search import Hit, reindex, search
+from services.search import Hit, reindex, search, terms
+from services.search.terms import forget
 
 CORE = BUNDLED_PACKS / "core"
 
@@ -139,3 +141,49 @@ def _import_and_reindex(db, pack) -> None:
         assert result.updated == 1 and len(result.changed_ids) == 1
         reindex(session=session, practice_ids=result.changed_ids)
         session.commit()
+
+
+def test_words_over_the_budget_in_no_document_together_still_find_it(session, monkeypatch):
+    """Every word over the budget: PostgreSQL first ranks the documents holding both
+    rarest words; "advised" and "weeding" share none, so it falls back to either."""
+    monkeypatch.setattr(terms, "BUDGET", 1)
+    forget()
+    counts = terms.doc_counts(session, ["advised", "weeding"])
+    assert terms.rarest_pair(counts) and min(counts.values()) > terms.BUDGET
+    assert "sri-cambodia" in slugs(search(session=session, query="advised weeding",
+                                          lang="en", limit=3))
+
+
+def test_words_over_the_budget_found_together_rank_first(session, monkeypatch):
+    monkeypatch.setattr(terms, "BUDGET", 1)
+    forget()
+    assert slugs(search(session=session, query="weeding transplanting", lang="en",
+                        limit=1)) == ["sri-cambodia"]
+
+
+RANKED = "SELECT id, practice_id, lang, kind, tsv::text FROM {}"
+APART = (f"SELECT count(*) FROM (({RANKED.format('searchdoc')} EXCEPT "
+         f"{RANKED.format('searchdoc_rank')}) UNION ALL ({RANKED.format('searchdoc_rank')} "
+         f"EXCEPT {RANKED.format('searchdoc')})) apart")
+
+
+def test_the_ranking_copy_follows_every_write(session):
+    """PostgreSQL ranks from searchdoc_rank (migration 0015), kept by triggers: an
+    insert, update, delete or truncate of searchdoc reaches it in the same transaction."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite ranks inside FTS5")
+    assert session.execute(text(APART)).scalar_one() == 0
+    session.execute(update(SearchDoc).where(SearchDoc.kind == "title").values(
+        tokens=SearchDoc.tokens + " zoetropically"))
+    session.execute(delete(SearchDoc).where(SearchDoc.kind == "faq"))
+    session.execute(insert(SearchDoc).values(practice_id=session.exec(select(
+        Practice.id)).first(), lang="en", kind="snippet", text="x", tokens="quixotically"))
+    assert session.execute(text(APART)).scalar_one() == 0
+    forget()
+    assert search(session=session, query="zoetropically", lang="en", limit=3)
+    assert search(session=session, query="quixotically", lang="en")
+    session.execute(text("TRUNCATE searchdoc"))
+    assert session.execute(text("SELECT count(*) FROM searchdoc_rank")).scalar_one() == 0
+    session.rollback()
+    forget()
+    assert session.execute(text(APART)).scalar_one() == 0

@@ -13,7 +13,7 @@ from content.importer import import_drafts
 from content.models import SearchDoc
 from content.validate import load_pack
 from peerlearn.settings import BUNDLED_PACKS
-from services.search import reindex
+from services.search import reindex, terms
 from services.search.terms import doc_counts, forget
 
 CORE = BUNDLED_PACKS / "core"
@@ -89,3 +89,11 @@ def _import_and_reindex(db, pack) -> None:
         result = import_drafts(session, drafts)
         reindex(session=session, practice_ids=result.changed_ids)
         session.commit()
+
+
+def test_the_rarest_pair_only_when_the_rarest_word_is_over_the_budget():
+    budget = terms.BUDGET
+    assert terms.rarest_pair({"rice": budget + 5, "seed": budget + 1, "bank": budget + 9}) \
+        == ["seed", "rice"]
+    assert terms.rarest_pair({"rice": budget + 5, "seed": budget}) == []
+    assert terms.rarest_pair({"rice": budget + 5}) == []
