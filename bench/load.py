@@ -37,6 +37,7 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
     wall: float = 0.0
+    started: float = 0.0  # time.monotonic() when the first request was due
     server_cpu: float = 0.0
     client_cpu: float = 0.0
 
@@ -134,6 +135,7 @@ async def _open_loop(pool: list[Connection], requests: list[Request], run: Run,
             free.put_nowait(connection)
 
     start, tasks = time.perf_counter(), []
+    run.started = time.monotonic()
     for i, request in enumerate(requests):
         due = start + i / rate
         if (delay := due - time.perf_counter()) > 0.0005:

@@ -81,9 +81,8 @@ def run(port: int, url: str, twilio: FakeTwilio, rate: float, seconds: float,
     requests = [sms(number, text) for number, text in messages]
     already = len(twilio.calls_to("createMessage"))
     since = datetime.now(UTC)
-    start = time.monotonic()
     acked = asyncio.run(measure(port, requests, connections, rate=rate, pid=pid))
-    due = [start + i / rate for i in range(len(messages))]
+    due = [acked.started + i / rate for i in range(len(messages))]
     _settle(twilio, messages, due, already)
     latencies, missing = _replied(twilio, messages, due, already)
     sent = len(twilio.calls_to("createMessage")) - already
@@ -140,7 +139,8 @@ def summary(result: dict) -> str:
     lat = result["latencies"]
     ms = {q: percentile(lat, q) * 1000 for q in (50, 95, 99)} if lat else {}
     return (f"  paced: {result['offered']:.0f} messages/s offered, "
-            f"{result['acked'].rate:.0f} acknowledged/s, server CPU "
+            f"{result['acked'].rate:.0f} acknowledged/s (p99 {result['acked'].ms(99)} ms), "
+            f"server CPU "
             f"{result['acked'].server_cpu:.0%} of a core; inbound → reply at the provider: "
             f"p50 {ms.get(50, 0):.0f} ms, p95 {ms.get(95, 0):.0f} ms, "
             f"p99 {ms.get(99, 0):.0f} ms, max {max(lat, default=0) * 1000:.0f} ms; "
