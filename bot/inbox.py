@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -94,11 +96,20 @@ class Received:
 
 @dataclass(frozen=True)
 class Inbox:
-    """Stores and processes inbound items. (On SQLite the writers of one process queue
-    on a lock of the engine's, not in SQLite's busy handler: content/sqlite_writes.py.)"""
+    """Stores and processes inbound items.
+
+    SQLite has one writer at a time; threads that queue for its lock sleep in SQLite's
+    busy handler (tens of milliseconds at a time), so this process takes turns with its
+    own lock instead. PostgreSQL needs no such lock.
+    """
 
     db: Database
     engine: Engine
+    _turns: AbstractContextManager = field(default_factory=nullcontext, compare=False)
+
+    def __post_init__(self):
+        if is_sqlite(self.db):
+            object.__setattr__(self, "_turns", threading.Lock())
 
     def receive(self, item: InboundItem) -> Received:
         """Stores and processes the item in one transaction unless it was seen before;
@@ -108,7 +119,7 @@ class Inbox:
             return Received(inbound_id, not created, [])
         self.engine.catalog.freshen()  # texts reviewed in another process (catalog_sync)
         try:
-            with session_scope(self.db) as session:
+            with self._turns, session_scope(self.db) as session:
                 row = session.execute(_inserts(self.db.dialect.name)[1],
                                       [self._values(item, "processing", 1)]).first()
                 if row is None:  # seen before: the stored row is the one
@@ -133,7 +144,7 @@ class Inbox:
         for item in items:
             first.setdefault(_key(item), self._values(item))
         ids: dict[tuple[str, str], int] = {}
-        with self.db.begin() as conn:
+        with self._turns, self.db.begin() as conn:
             # The INSERT comes first, so that SQLite takes its write lock before reading
             # (a read first could make the write fail beside another process's); ON
             # CONFLICT DO NOTHING skips a key stored before, found next instead.
@@ -165,7 +176,7 @@ class Inbox:
         address's turn)."""
         self.engine.catalog.freshen()  # texts reviewed in another process (catalog_sync)
         try:
-            with session_scope(self.db) as session:
+            with self._turns, session_scope(self.db) as session:
                 if not is_sqlite(self.db) and not _address_lock(session, inbound_id, address):
                     return None
                 # The claim returns the row, so no SELECT follows; the engine gets a detached

@@ -13,10 +13,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-from content.sqlite_writes import connection_class
-
-BUSY_TIMEOUT = 30  # seconds a SQLite writer waits for another
-
 
 def normalize_url(url: str) -> str:
     """Uses psycopg 3 for PostgreSQL URLs that name no driver."""
@@ -33,8 +29,7 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(url: str) -> Engine:
-    """Creates an engine; SQLite gets WAL, foreign keys, a busy timeout and one writer at
-    a time per process queued on a lock (content/sqlite_writes.py). A database
+    """Creates an engine; SQLite gets WAL, foreign keys and a busy timeout. A database
     error never shows the statement's parameters (phone numbers, message texts, payloads):
     its message goes into logs (services/log_privacy.py)."""
     url = normalize_url(url)
@@ -42,9 +37,8 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, hide_parameters=True, connect_args={
-            "check_same_thread": False, "timeout": BUSY_TIMEOUT,
-            "factory": connection_class(BUSY_TIMEOUT)})  # writers queue: sqlite_writes.py
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
