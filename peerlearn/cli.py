@@ -48,8 +48,8 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     from peerlearn.logs import log_config
 
     settings = Settings()
-    try:  # with several workers each builds its own; this one checks the schema first
-        application = create_app(settings)
+    try:  # several workers build an app each: then this process only checks the schema
+        application = create_app(settings) if workers == 1 else _schema_checked(settings)
     except DatabaseNotMigrated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
@@ -66,6 +66,17 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
         return
     settle_heap()
     uvicorn.run(application, host=host, port=port, log_level="info", log_config=log_config())
+
+
+def _schema_checked(settings: Settings) -> None:
+    """Raises DatabaseNotMigrated unless the database's schema is the code's."""
+    from content.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        ensure_migrated(engine)
+    finally:
+        engine.dispose()
 
 
 @app.command()

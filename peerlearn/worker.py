@@ -51,7 +51,8 @@ async def run_worker(services: Services, *, share: float | None = None, signals=
         loop.add_signal_handler(sig, stop.set)
     await services.start()
     every = services.settings.scheduler_every_seconds if tick_every is None else tick_every
-    processors, dispatcher = make_processors(services, retry_every), services.dispatcher(share)
+    processors = make_processors(services, retry_every)
+    dispatcher = services.dispatcher(share) if only in (None, "send") else None
     if only is None:  # replies queued here are sent without a poll's wait
         processors.on_turns = dispatcher.wake
     loops = {"process": lambda: processors.run(stop),

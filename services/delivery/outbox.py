@@ -29,7 +29,7 @@ def queue(*, session: Session, identity: Identity, parts: Iterable[Part],
 
     One Core INSERT (compiled once, executemany) rather than ORM objects: building each
     SQLModel object and flushing it was a fifth of a turn, four times this statement.
-    `rows` loads them when a caller wants the objects."""
+    `rows` reads them back for a caller that shows them (the simulator, the chat)."""
     values = [dict(
         member_id=identity.member_id, identity_id=identity.id, inbound_id=inbound_id,
         provider=identity.provider, channel=identity.channel, address=identity.address,

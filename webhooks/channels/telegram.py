@@ -197,7 +197,6 @@ class TelegramAdapter:
         return JSONResponse({})
 
 
-
 TELEGRAM = Capabilities("telegram", buttons=True, max_text=4096, markup="HTML", edits=True,
                         photos=True, title="Telegram")
 WEBHOOK = "/webhooks/telegram"
