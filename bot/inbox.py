@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import Row, bindparam, exists, func, select, tuple_, update
+from sqlalchemy import Row, bindparam, exists, func, literal_column, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine as Database
 from sqlmodel import Session
@@ -38,10 +38,13 @@ log = logging.getLogger(__name__)
 # Core statements on the table: the hot path needs no ORM unit of work for this row.
 INBOUND = InboundMessage.__table__
 EARLIER = INBOUND.alias("earlier")
+# `status = 'received'` written out, not bound: then the planners see that the partial
+# index of the waiting rows (ix_inbound_waiting) answers it.
+WAITING = literal_column("'received'")
 # No earlier message of the same address is still waiting: the claim's ordering rule.
 FIRST_WAITING = ~exists().where(
     EARLIER.c.address == INBOUND.c.address, EARLIER.c.channel == INBOUND.c.channel,
-    EARLIER.c.provider == INBOUND.c.provider, EARLIER.c.status == "received",
+    EARLIER.c.provider == INBOUND.c.provider, EARLIER.c.status == WAITING,
     EARLIER.c.id < INBOUND.c.id)
 
 # The hot path's statements, built once (building one anew costs as much as running it).

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from bot.inbox import INBOUND, Inbox
+from bot.inbox import INBOUND, WAITING, Inbox
 from bot.retry import retry_inbound
 from content.db import is_sqlite
 from services.backoff import Backoff, pause
@@ -54,11 +54,11 @@ Address = tuple[str, str, str]
 
 def heads(inbox: Inbox, limit: int = 50) -> list[tuple[int, Address]]:
     """The oldest `received` row of each address with one, oldest first (one pass over
-    the waiting rows, which are few: the status index finds them)."""
+    the partial index of the waiting rows)."""
     first = func.min(INBOUND.c.id)
     query = (select(first.label("id"), INBOUND.c.provider, INBOUND.c.channel,
                     INBOUND.c.address)
-             .where(INBOUND.c.status == "received")
+             .where(INBOUND.c.status == WAITING)
              .group_by(INBOUND.c.provider, INBOUND.c.channel, INBOUND.c.address)
              .order_by(first).limit(limit))
     with inbox.db.connect() as conn:

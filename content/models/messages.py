@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from content.models.base import created_field, json_field, utcnow
@@ -27,6 +27,11 @@ class InboundMessage(SQLModel, table=True):
         UniqueConstraint("provider", "provider_key"),
         Index("ix_inbound_status", "status", "received_at"),
         Index("ix_inbound_member", "member_id", "received_at"),
+        # The messages still waiting, by address: the processors' claim asks whether an
+        # earlier one of the same address waits (bot/inbox.py), and `heads` groups them.
+        Index("ix_inbound_waiting", "provider", "channel", "address", "id",
+              sqlite_where=text("status = 'received'"),
+              postgresql_where=text("status = 'received'")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from bot.inbox import InboundItem
@@ -102,3 +103,29 @@ def test_only_the_oldest_waiting_message_of_an_address_is_due(services):
     assert services.inbox.take(second) is None  # not its turn: the first waits
     assert services.inbox.take(first) is not None
     assert [inbound_id for inbound_id, _ in heads(services.inbox)] == [second, other]
+
+
+def test_the_claim_asks_the_index_of_waiting_rows_not_every_waiting_row(services):
+    # With the whole waiting queue read per claim, a burst of n members costs n² rows.
+    stored = services.inbox.store_many([item(f"+8551200{n:04d}", f"burst-{n}")
+                                        for n in range(50)])
+    claims = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE inboundmessage") and " earlier" in statement:
+            claims.append((statement, parameters))
+
+    event.listen(services.db, "before_cursor_execute", keep)
+    try:
+        services.inbox.process(stored[-1][0], ("twilio", "sms", "+85512000049"))
+    finally:
+        event.remove(services.db, "before_cursor_execute", keep)
+    (statement, parameters), = claims
+    with services.db.connect() as conn:
+        if services.db.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")  # the plan a large table gets
+            explain = "EXPLAIN "
+        else:
+            explain = "EXPLAIN QUERY PLAN "
+        plan = conn.exec_driver_sql(explain + statement, parameters).all()
+    assert "ix_inbound_waiting" in " ".join(str(step) for step in plan)
