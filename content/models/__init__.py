@@ -20,11 +20,13 @@ from content.models.messages import DispatchWorker, InboundMessage, OutboundMess
 from content.models.offers import MemberOffer as MemberOffer  # exported
 from content.models.peers import Introduction, Job, ReplicationReport, VisitInterest
 from content.models.practices import Faq, Practice, PracticeTranslation, Reading, Snippet
+from content.models.programme import Broadcast, SmsPrice
 from content.models.questions import Answer, Question, QuestionRoute
 from content.models.search import SearchDoc
 
 __all__ = [
-    "Answer", "ApiToken", "AuditLog", "CatalogText", "ConsoleAccount", "ConsoleSession",
+    "Answer", "ApiToken", "AuditLog", "Broadcast", "SmsPrice", "CatalogText",
+    "ConsoleAccount", "ConsoleSession",
     "ConversationState", "DispatchWorker", "LoginFailure", "PracticeVersion", "Faq",
     "Identity", "InboundMessage",
     "Introduction", "Job", "Member", "Organisation", "OutboundMessage", "Practice",

@@ -84,7 +84,11 @@ class OutboundMessage(SQLModel, table=True):
     segments: int | None = None
     encoding: str | None = Field(default=None, max_length=8)
     billed_segments: int | None = None
+    # The price of a segment to this destination when the row was queued (SmsPrice):
+    # cost_estimate is it times `segments`, the actual cost it times `billed_segments`.
+    unit_price: float | None = None
     cost_estimate: float | None = None
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
     created_at: datetime = created_field()
     sent_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)

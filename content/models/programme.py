@@ -1,0 +1,48 @@
+"""The programme's tools: SMS prices per destination, and broadcasts with their cost."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from content.models.base import created_field, json_field
+
+ANY_COUNTRY = "*"  # a price row for every destination without its own
+
+
+class SmsPrice(SQLModel, table=True):
+    """What one SMS segment to a country costs through one provider, and where that
+    figure comes from. Kept from services/sms/prices.csv and the deployment's own file
+    (services/sms/prices.py); outbox rows copy the price when they are queued."""
+
+    provider: str = Field(primary_key=True, max_length=16)
+    country: str = Field(primary_key=True, max_length=2)  # ISO 3166-1, or ANY_COUNTRY
+    price: float | None = None  # per segment, in `currency`; None: not known
+    currency: str = Field(default="USD", max_length=3)
+    source: str = Field(default="", sa_type=Text)
+    as_of: str = Field(default="", max_length=10)  # the date the source gave it
+
+
+class Broadcast(SQLModel, table=True):
+    """One message to many members: who (the audience), what (a text per language, or
+    a practice's first snippet), when, and how far it got."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id",
+                                        index=True)
+    created_by: int | None = Field(default=None, foreign_key="console_account.id")
+    title: str = Field(max_length=200)
+    # countries, languages, channels, topics, roles, organisation, weekly (subscribers)
+    audience: dict = json_field(dict)
+    texts: dict = json_field(dict)  # language -> text
+    practice_id: int | None = Field(default=None, foreign_key="practice.id")
+    sandbox: bool = False  # to the simulator's members, to try it out
+    # draft | scheduled | queued | cancelled
+    status: str = Field(default="draft", max_length=16, index=True)
+    send_at: datetime | None = None  # None: as soon as it is sent off
+    recipients: int = 0  # outbox rows queued
+    created_at: datetime = created_field()
+    queued_at: datetime | None = None
+    cancelled_at: datetime | None = None
