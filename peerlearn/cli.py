@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from peerlearn import accounts_cli, catalogs_cli, content_cli, telegram_cli
+from peerlearn import accounts_cli, broadcast_cli, catalogs_cli, content_cli, telegram_cli
 from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
 from peerlearn.settings import Settings
 
@@ -107,32 +107,7 @@ def worker(
                            signals=(signal.SIGINT, signal.SIGTERM)))
 
 
-@app.command("broadcast")
-def broadcast_(text: str = typer.Argument(..., help="The message"),
-               lang: str = typer.Option(None, help="Only members reading this language"),
-               country: str = typer.Option(None, help="Only members in this country (KH)"),
-               sandbox: bool = typer.Option(False, help="To the simulator's members "
-                                            "instead of the real ones"),
-               ) -> None:
-    """Queues one message to every member who agreed to stories (broadcast priority)."""
-    from content.db import make_engine, session_scope
-    from services.broadcast import Audience, TooLong, broadcast
-
-    settings = Settings()
-    engine = make_engine(settings.database_url)
-    ensure_migrated(engine)
-    try:
-        with session_scope(engine) as session:
-            queued = broadcast(session=session, text=text,
-                               audience=Audience(lang, country and country.upper(),
-                                                 sandbox),
-                               sms_budget=settings.sms_segment_budget)
-    except TooLong as exc:
-        typer.echo(f"Not sent: {exc}. Shorten it.", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
-    typer.echo(f"{queued} messages queued; the worker sends them after the replies")
+app.command("broadcast")(broadcast_cli.broadcast)
 
 
 members = typer.Typer(help="Members' roles: resource persons.", no_args_is_help=True)

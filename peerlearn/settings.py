@@ -51,7 +51,9 @@ class Settings(*(channel.settings for channel in CHANNELS), BaseSettings):
     console_session_max_hours: int = 7 * 24  # and at the latest this long after login
     login_failures_per_account: int = 5  # failed logins allowed in 15 minutes, per
     login_failures_per_address: int = 20  # e-mail typed and per client address
-    sms_price_per_segment: float | None = None  # USD; shown as estimated cost when set
+    sms_price_per_segment: float | None = None  # one price for every country without
+    # its own in the price files (services/sms/prices.csv, then SMS_PRICES_FILE)
+    sms_prices_file: str | None = None  # provider,country,price,currency,source,as_of
     catalog_refresh_seconds: float = 5.0  # how soon other processes use a reviewed text
 
     # A request body larger than this is refused with 413 before it is read. A Telegram

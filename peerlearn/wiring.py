@@ -21,6 +21,7 @@ from services.delivery.ratelimit import Limiter, Rates
 from services.delivery.senders import Sender
 from services.delivery.shared_rate import SharedLimiter
 from services.metrics import registry_for
+from services.sms import prices
 from webhooks.channels import registry
 from webhooks.channels.base import Adapter
 from webhooks.channels.registry import limits
@@ -86,6 +87,7 @@ def build(settings: Settings, db: Database | None = None) -> Services:
     catalog = Catalog.load()
     texts = CatalogSync(catalog, db, every=settings.catalog_refresh_seconds).attach()
     published.of(db, every=settings.catalog_refresh_seconds)  # content others publish
+    prices.sync(db, prices.table(settings.sms_prices_file, settings.sms_price_per_segment))
     policy = Policy(hold_new_answers=settings.hold_new_answers, relay_days=settings.relay_days)
     engine = Engine(catalog, ttl=timedelta(minutes=settings.conversation_ttl_minutes),
                     policy=policy)

@@ -52,6 +52,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "accounts.manage": frozenset({"admin"}),
     "account.own": EVERYONE,  # password, sessions, personal API tokens
     "simulator.use": EVERYONE,  # the chat simulator, where it needs a login (a sandbox)
+    "broadcasts.read": READERS,  # their organisation's broadcasts and progress
+    "broadcasts.send": STAFF,  # compose, schedule, send, cancel
 }
 
 

@@ -3,6 +3,8 @@ types for a simulated member; a number as a moderator or a log line may show it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 from content.channels import kind
@@ -21,6 +23,7 @@ def to_e164(raw: str, default_region: str | None = None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=16384)  # every SMS queued asks it of its address (outbox prices)
 def country_of(e164: str) -> str | None:
     """ISO country code of a number ('+85512345678' -> 'KH'), None if unknown."""
     try:

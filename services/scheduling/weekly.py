@@ -32,6 +32,8 @@ from services.scheduling.bulk import insert_rows, update_rows
 from services.scheduling.clock import LocalClock
 from services.scheduling.jobs import STORY
 from services.scheduling.story_text import RendererFactory, StoryTexts
+from services.sms import prices
+from services.sms.prices import Pricer
 
 WINDOW = timedelta(days=7)
 BATCH = 5_000
@@ -47,6 +49,7 @@ def queue_weekly_stories(*, db: Database, now: datetime,
     queued. `renderer_factory(channel, lang)` returns a function from a StoryPiece to
     the text to send (default: title and snippet)."""
     clock, queued, after = LocalClock(now), 0, 0
+    pricer = Pricer(prices.stored(db))
     with Session(db) as session:
         texts = StoryTexts(session, renderer_factory)
         while True:
@@ -57,7 +60,7 @@ def queue_weekly_stories(*, db: Database, now: datetime,
                     return queued
                 last = members[-1].id
                 skip = set(conn.execute(_blocked(now, after, last)).scalars())
-                queued += _Batch(conn, now, clock, texts).run(
+                queued += _Batch(conn, now, clock, texts, pricer).run(
                     [m for m in members if m.id not in skip], after, last)
                 after = last
 
@@ -95,8 +98,9 @@ class _Batch:
     """One batch of members, written in the caller's transaction."""
 
     def __init__(self, conn: Connection, now: datetime, clock: LocalClock,
-                 texts: StoryTexts):
+                 texts: StoryTexts, pricer: Pricer):
         self.conn, self.now, self.clock, self.texts = conn, now, clock, texts
+        self.pricer = pricer
         self.stamp = utcnow()
         self.outbox: list[dict] = []
         self.new_jobs: list[dict] = []
@@ -157,7 +161,9 @@ class _Batch:
     def _row(self, member_id: int, identity, story) -> dict:
         return dict(member_id=member_id, identity_id=identity.id, provider=identity.provider,
                     channel=identity.channel, address=identity.address, text=story.text,
-                    segments=story.segments, encoding=story.encoding)
+                    segments=story.segments, encoding=story.encoding,
+                    **self.pricer.row(identity.provider, identity.channel, identity.address,
+                                      story.segments))
 
     def _job(self, member_id: int, ref_id: int | None, status: str, due_at: datetime) -> None:
         self.new_jobs.append(dict(member_id=member_id, ref_id=ref_id, due_at=due_at,

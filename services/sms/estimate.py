@@ -1,13 +1,14 @@
 """What one text costs as an SMS, as the console's editor shows it while a moderator
 types: the text as it will be sent (look-alikes replaced, services.sms.gsm), its encoding,
 exact segments (services.sms.segments), room left in the last segment, and the estimated
-price where the deployment set one."""
+cost where a price is known (services.sms.prices)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from services.sms.gsm import gsm_friendly, septets
+from services.sms.prices import Price
 from services.sms.segments import GSM7, LIMITS, count, utf16_units
 
 BUDGET = 2  # segments a story snippet may take before it is paged with MORE
@@ -15,7 +16,8 @@ BUDGET = 2  # segments a story snippet may take before it is paged with MORE
 
 @dataclass(frozen=True)
 class Estimate:
-    """One text's encoding, segments, room left, cost (None: no price set)."""
+    """One text's encoding, segments, room left, cost (None: no price known) and the
+    price it comes from."""
 
     encoding: str
     segments: int
@@ -24,6 +26,7 @@ class Estimate:
     cost: float | None
     typed_encoding: str  # before look-alikes were replaced
     replaced: bool  # look-alikes (a smart quote) were replaced for sending
+    price: Price | None = None  # the price per segment used, with its source and date
 
     @property
     def paged(self) -> bool:
@@ -31,8 +34,11 @@ class Estimate:
         return self.segments > BUDGET
 
 
-def estimate(text: str, *, price_per_segment: float | None = None) -> Estimate:
-    """The estimate for `text` sent as an SMS."""
+def estimate(text: str, *, price_per_segment: float | None = None,
+             price: Price | None = None) -> Estimate:
+    """The estimate for `text` sent as an SMS, at `price` (or a bare price per segment)."""
+    if price is not None:
+        price_per_segment = price.price
     sent = gsm_friendly(text)
     info = count(sent)
     single, multi = LIMITS[info.encoding]
@@ -41,4 +47,4 @@ def estimate(text: str, *, price_per_segment: float | None = None) -> Estimate:
     used = sum(septets(c) or 0 for c in last) if info.encoding == GSM7 else utf16_units(last)
     cost = None if price_per_segment is None else round(price_per_segment * info.segments, 6)
     return Estimate(info.encoding, info.segments, info.units, limit - used, cost,
-                    count(text).encoding, sent != text)
+                    count(text).encoding, sent != text, price)

@@ -27,7 +27,8 @@ from content.models import (
     utcnow,
 )
 from services import curation, members, queue_facts, replication, sandbox
-from services.broadcast import Audience, broadcast
+from services.broadcasts import Audience
+from services.broadcasts import send_now as broadcast
 from services.matching import StaleProposal, create_introduction, propose
 from services.questions import NotFound
 from services.routing import route

@@ -19,7 +19,8 @@ from services.scheduling import (
     schedule,
     schedule_followups,
 )
-from services.sms import count
+from services.sms import count, prices
+from services.sms.prices import Price
 
 NOW = datetime(2025, 3, 5, 13, 45, tzinfo=UTC)  # 20:45 in Phnom Penh, 21:45 in Manila
 
@@ -314,3 +315,15 @@ def test_small_batches_cover_everyone(services):
     ids = [add_member(services.db, timezone="Asia/Bangkok")[0] for _ in range(7)]
     assert queue_weekly_stories(db=services.db, now=NOW, batch=3) == 7
     assert sorted(r.member_id for r in outbox(services.db)) == ids
+
+
+def test_weekly_sms_stories_carry_their_price_and_telegram_ones_none(services):
+    prices.sync(services.db, [Price("twilio", "KH", 0.05, source="t", as_of="2026-12-01")])
+    member_id, _ = add_member(services.db, timezone="Asia/Phnom_Penh",
+                              identities=(("twilio", "sms"), ("telegram", "telegram")),
+                              topics_wanted=["farming"])
+    queue_weekly_stories(db=services.db, now=NOW)
+    rows = {r.channel: r for r in outbox(services.db) if r.member_id == member_id}
+    assert rows["sms"].unit_price == 0.05
+    assert rows["sms"].cost_estimate == pytest.approx(0.05 * rows["sms"].segments)
+    assert (rows["telegram"].unit_price, rows["telegram"].cost_estimate) == (None, None)

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from content.models import OutboundMessage, utcnow
-from services.broadcast import broadcast
+from services.broadcasts import send_now as broadcast
 from services.delivery.dispatcher import Dispatcher
 from services.delivery.ratelimit import Limit, Limiter
 from tests.webhooks.channels.test_telegram import CHAT, command, message

@@ -27,7 +27,7 @@ from web.console import practice_form
 from web.console.core import PREFIX, Console, Current, Forbidden
 from web.console.practices import pick_lang, scoped
 from web.console.previews import Preview, preview
-from web.console.sms import meter
+from web.console.sms import meter, price_for
 from web.params import Offset, RowId
 
 
@@ -124,8 +124,9 @@ def _column(console: Console, practice: Practice, draft: PracticeDraft, lang: st
             principal: Principal, at: int) -> Column:
     text = draft.translations.get(lang) or TranslationDraft(lang=lang, title="",
                                                             reviewed=False, snippets=[])
+    price = price_for(console, lang)
     return Column(lang, text, edits_language(principal, lang),
-                  tuple(meter(console, s) for s in text.snippets),
+                  tuple(meter(s, price) for s in text.snippets),
                   preview(console.services.catalog, practice_id=practice.id,
                           slug=practice.slug, lang=lang, title=text.title,
-                          snippets=text.snippets, position=at))
+                          snippets=text.snippets, position=at, price=price))

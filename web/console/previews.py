@@ -14,6 +14,7 @@ from bot.catalog import Catalog
 from bot.flows.stories import snippet_replies
 from bot.render import Renderer
 from content.channels import kind
+from services.sms.prices import Price
 from services.stories import StoryPiece
 
 _TAG = re.compile(r"(</?b>)")
@@ -21,12 +22,14 @@ _TAG = re.compile(r"(</?b>)")
 
 @dataclass(frozen=True)
 class Sms:
-    """One SMS: its text, segments and encoding; `later` once the member sends MORE."""
+    """One SMS: its text, segments and encoding; `later` once the member sends MORE;
+    its cost where the price is known."""
 
     text: str
     segments: int | None
     encoding: str | None
     later: bool
+    cost: float | None = None
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,18 @@ class Preview:
     total: int
     sms: tuple[Sms, ...]
     telegram: tuple[Chat, ...]
+    price: Price | None = None  # per SMS segment, to the language's country
+
+    @property
+    def sms_cost(self) -> float | None:
+        """What the SMS sent now costs (the pages after MORE cost when asked for)."""
+        costs = [m.cost for m in self.sms if not m.later]
+        return None if not costs or None in costs else round(sum(costs), 6)
 
 
 def preview(catalog: Catalog, *, practice_id: int, slug: str, lang: str, title: str,
-            snippets: list[str], position: int = 0) -> Preview | None:
+            snippets: list[str], position: int = 0, price: Price | None = None
+            ) -> Preview | None:
     """The preview of one snippet; None when the language has no snippets."""
     if not snippets:
         return None
@@ -60,12 +71,19 @@ def preview(catalog: Catalog, *, practice_id: int, slug: str, lang: str, title: 
     sms = Renderer(catalog, kind("sms"), lang).render(replies)
     held = [Renderer(catalog, kind("sms"), lang).page(text) for text in sms.pending]
     telegram = Renderer(catalog, kind("telegram"), lang).render(replies)
+    unit = price.price if price is not None else None
+
+    def cost(segments: int | None) -> float | None:
+        return None if unit is None or segments is None else round(unit * segments, 6)
+
     return Preview(lang, position, len(snippets),
-                   tuple(Sms(m.text, m.segments, m.encoding, False) for m in sms.messages)
-                   + tuple(Sms(m.text, m.segments, m.encoding, True) for m in held),
+                   tuple(Sms(m.text, m.segments, m.encoding, False, cost(m.segments))
+                         for m in sms.messages)
+                   + tuple(Sms(m.text, m.segments, m.encoding, True, cost(m.segments))
+                           for m in held),
                    tuple(Chat(_pieces(m.text), tuple(tuple(b["text"] for b in row)
                                                      for row in m.buttons))
-                         for m in telegram.messages))
+                         for m in telegram.messages), price)
 
 
 def _pieces(markup: str) -> tuple[tuple[str, bool], ...]:

@@ -12,6 +12,8 @@ from sqlmodel import Session, select
 from content.db import session_scope
 from content.models import Answer, Faq, Member, Practice, Question, utcnow
 from services import questions
+from services.sms import prices
+from services.sms.prices import Price
 from tests.bot.test_dialogs import onboard
 from tests.support.chat import Chat
 from tests.support.console import csrf_of
@@ -44,20 +46,26 @@ def meter(client, **form) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.text).split())
 
 
-def test_the_meter_counts_with_the_projects_counter(client_as, services, monkeypatch):
+def test_the_meter_counts_with_the_projects_counter(client_as, services):
     moderator = client_as("moderator")
     assert "GSM-7 · 1 segment · 135 left in the last" in meter(
         moderator, text="Farmers share what works.", lang="en")
     khmer = meter(moderator, text=KM, lang="km")
     assert "UCS-2 · 2 segments · 63 left in the last" in khmer
-    assert "set SMS_PRICE_PER_SEGMENT" in khmer and "in pages" not in khmer
+    assert "cost unknown: no SMS price for this country" in khmer
+    assert "in pages" not in khmer
     quoted = meter(moderator, text="Don\u2019t say \u201cmaybe\u201d", lang="en")
     assert "GSM-7 · 1 segment · 143 left" in quoted and "it would be UCS-2" in quoted
     assert "members get it in pages, MORE by MORE" in meter(moderator, text=KM * 2, lang="km")
     as_htmx = meter(moderator, field="snippet_km_3", snippet_km_3=KM, lang="km")
     assert "UCS-2 · 2 segments · 63 left" in as_htmx
-    monkeypatch.setattr(services.settings, "sms_price_per_segment", 0.05)
-    assert "about US$0.1000" in meter(moderator, text=KM, lang="km")
+    prices.sync(services.db, [Price("twilio", "KH", 0.05, source="Twilio Pricing API",
+                                    as_of="2026-12-01"), Price("twilio", "*", 0.07)])
+    priced = " ".join(meter(moderator, text=KM, lang="km").split())
+    assert "about USD 0.1000 to KH (price of 2026-12-01)" in priced
+    # English is read in every country: the price for any country.
+    english = meter(moderator, text="Farmers share.", lang="en")
+    assert "about USD 0.0700" in english and " to " not in english
 
 
 def test_the_editor_previews_the_snippet_as_members_get_it(services, client_as):

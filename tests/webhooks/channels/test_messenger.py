@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from content.models import InboundMessage, utcnow
-from services.broadcast import broadcast
+from services.broadcasts import send_now as broadcast
 from tests.conftest import clear
 from tests.support.fixtures import _run
 from tests.support.live import make_live
