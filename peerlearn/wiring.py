@@ -49,6 +49,11 @@ class Services:
         self.limiter = make_limiter(self.settings, share)
         return Dispatcher(self.db, self.senders, limiter=self.limiter)
 
+    def rates(self) -> dict[str, float | None]:
+        """Messages a second each provider sends at in all (None: no limit), for how
+        long a broadcast takes."""
+        return {provider: limit.overall for provider, limit in limits(self.settings).items()}
+
     def send_rates(self) -> dict[str, str]:
         """Whether send rates are shared (Redis) or this process's own, for /readyz."""
         if self.limiter is not None:

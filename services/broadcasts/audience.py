@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection, Row
 
 from content.models import Identity, Member
@@ -31,6 +31,9 @@ class Audience:
     topics: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     organisation_id: int | None = None
+    # With organisation_id: also the members of no organisation in this country (a
+    # moderator's scope, services/access.py member_scope).
+    organisation_country: str | None = None
     weekly: bool = False  # only members subscribed to the weekly story
     sandbox: bool = False  # only the simulator's members, to try it out
 
@@ -58,7 +61,11 @@ def recipients(conn: Connection, audience: Audience) -> list[Row]:
         if values:
             query = query.where(column.in_(values))
     if audience.organisation_id is not None:
-        query = query.where(_m.organisation_id == audience.organisation_id)
+        own = _m.organisation_id == audience.organisation_id
+        if audience.organisation_country:
+            own = or_(own, and_(_m.organisation_id.is_(None),
+                                _m.country == audience.organisation_country))
+        query = query.where(own)
     if audience.weekly:
         query = query.where(_m.story_subscribed.is_(True))
     rows = conn.execute(query).all()

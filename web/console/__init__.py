@@ -18,6 +18,7 @@ from web.console import (
     answers,
     audit,
     auth,
+    broadcasts,
     drafts,
     faq,
     home,
@@ -36,7 +37,7 @@ from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound
 
 AREAS = (auth, home, questions, answers, faq, reports, practices, practice_editor,
          practice_versions, sms, drafts, texts, members, member_actions, audit, accounts,
-         organisations)
+         organisations, broadcasts)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:
