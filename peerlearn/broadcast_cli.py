@@ -52,7 +52,8 @@ def broadcast(
     row = Broadcast(title=next(iter(texts.values()))[:80], texts=texts,
                     audience=audience.to_json(), sandbox=sandbox,
                     send_at=datetime.fromisoformat(at) if at else None)
-    pricer = prices.Pricer(prices.stored(engine))
+    pricer = prices.Pricer(prices.table(settings.sms_prices_file,
+                                        settings.sms_price_per_segment))
     rates = {p: limit.overall for p, limit in limits(settings).items()}
     try:
         with session_scope(engine) as session:

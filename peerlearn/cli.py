@@ -11,7 +11,14 @@ from typing import Annotated
 
 import typer
 
-from peerlearn import accounts_cli, broadcast_cli, catalogs_cli, content_cli, telegram_cli
+from peerlearn import (
+    accounts_cli,
+    broadcast_cli,
+    catalogs_cli,
+    content_cli,
+    prices_cli,
+    telegram_cli,
+)
 from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
 from peerlearn.settings import Settings
 
@@ -112,6 +119,7 @@ app.command("broadcast")(broadcast_cli.broadcast)
 
 members = typer.Typer(help="Members' roles: resource persons.", no_args_is_help=True)
 app.add_typer(accounts_cli.moderators, name="moderators")
+app.add_typer(prices_cli.app, name="sms-prices")
 app.add_typer(accounts_cli.orgs, name="organisations")
 app.add_typer(members, name="members")
 

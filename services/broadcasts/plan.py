@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from content.models import Broadcast
-from services.broadcasts.audience import Audience, recipients
+from services.broadcasts.audience import Audience, groups, recipients
 from services.broadcasts.texts import Rendered, Texts
 from services.sms.prices import Pricer
 
@@ -68,34 +68,38 @@ def walk(session: Session, broadcast: Broadcast, pricer: Pricer
     texts = Texts(session, broadcast.texts or {}, broadcast.practice_id)
     rows = recipients(session.connection(), Audience.from_json(broadcast.audience))
     for row in rows:
-        rendered = texts.for_row(row)
-        yield row, rendered, pricer(row.provider, row.channel, row.address)
+        yield row, texts.for_row(row), pricer(row.provider, row.channel, row.address,
+                                              row.country)
 
 
 def plan(session: Session, broadcast: Broadcast, pricer: Pricer,
          rates: dict[str, float | None]) -> Plan:
-    """The preview; `rates` are messages a second per provider (None: no limit)."""
+    """The preview, from the recipients counted per group (audience.groups); `rates`
+    are messages a second per provider (None: no limit)."""
+    texts = Texts(session, broadcast.texts or {}, broadcast.practice_id)
     lines: dict[tuple[str, str], Line] = {}
     samples: dict[tuple[str, str], dict[Rendered, int]] = {}
     result = Plan()
-    for row, rendered, unit in walk(session, broadcast, pricer):
-        key = (row.channel, row.language)
-        line = lines.setdefault(key, Line(row.channel, row.language))
-        line.recipients += 1
-        result.per_provider[row.provider] = result.per_provider.get(row.provider, 0) + 1
+    for group in groups(session.connection(), Audience.from_json(broadcast.audience)):
+        key, n = (group.channel, group.language), group.recipients
+        line = lines.get(key) or lines.setdefault(key, Line(*key))
+        line.recipients += n
+        result.per_provider[group.provider] = result.per_provider.get(group.provider, 0) + n
+        rendered = texts.for_row(group)
         if rendered is None:
-            line.missing += 1
+            line.missing += n
             continue
         counted = samples.setdefault(key, {})
-        counted[rendered] = counted.get(rendered, 0) + 1
+        counted[rendered] = counted.get(rendered, 0) + n
         if rendered.segments is None:
             continue
-        line.segments += rendered.segments
-        line.over += rendered.over
+        line.segments += rendered.segments * n
+        line.over += n if rendered.over else 0
+        unit = pricer(group.provider, group.channel, None, group.country)
         if unit is None:
-            line.unpriced += 1
+            line.unpriced += n
         else:
-            line.cost += unit * rendered.segments
+            line.cost += unit * rendered.segments * n
     for key, line in lines.items():
         if samples.get(key):
             line.sample = max(samples[key].items(), key=lambda item: item[1])[0]

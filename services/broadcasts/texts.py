@@ -56,12 +56,14 @@ class Texts:
 
     def for_row(self, row) -> Rendered | None:
         """None when there is nothing in any language this member can be sent."""
-        sms = kind(row.channel).segmented
-        key = (row.language, row.script, row.channel, sms and max(1, row.segment_budget),
-               bool(row.zawgyi), sms and row.script == "latin" and row.language == "vi")
-        if key not in self._memo:
-            self._memo[key] = self._render(row, *key[3:])
-        return self._memo[key]
+        key = (row.language, row.script, row.channel, row.segment_budget, row.zawgyi)
+        found = self._memo.get(key, self)
+        if found is self:  # not rendered yet (None is a result)
+            sms = kind(row.channel).segmented
+            found = self._memo[key] = self._render(
+                row, sms and max(1, row.segment_budget), bool(row.zawgyi),
+                sms and row.script == "latin" and row.language == "vi")
+        return found
 
     def _render(self, row, budget: int, zawgyi: bool, plain: bool) -> Rendered | None:
         found = self._source(row)

@@ -104,6 +104,19 @@ def _row(path: Path, n: int, cells: list[str]) -> Price:
     return Price(provider, country, value, currency.upper(), source, as_of)
 
 
+def write(path: Path, prices: list[Price]) -> None:
+    """Writes a price file `read` reads back (the rows sorted)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("# SMS prices per provider and destination country; see "
+                  "services/sms/prices.csv\n")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for p in sorted(prices, key=lambda p: (p.provider, p.country)):
+            writer.writerow([p.provider, p.country, "" if p.price is None else repr(p.price),
+                             p.currency, p.source, p.as_of])
+
+
 def table(override: str | Path | None = None, flat: float | None = None) -> list[Price]:
     """The bundled prices, with the deployment's file's rows in their place, and
     `flat` as every provider's "*" price where the files give none."""
@@ -159,14 +172,21 @@ class Pricer:
     def __init__(self, prices: list[Price]):
         self._prices, self._memo = prices, {}
 
-    def __call__(self, provider: str, channel: str, address: str) -> float | None:
-        if not kind(channel).segmented:
-            return None
-        key = (provider, country_of(address))
+    def __call__(self, provider: str, channel: str, address: str | None,
+                 country: str | None = None) -> float | None:
+        """`country`, where the caller knows it (a member's, which comes from the same
+        number), spares reading the number; with neither, the "*" price."""
+        key = (provider, channel, country)
         if key not in self._memo:
-            found = lookup(self._prices, *key)
-            self._memo[key] = found.price if found else None
+            segmented = kind(channel).segmented
+            if segmented and country is None and address is not None:
+                return self._price(provider, country_of(address))
+            self._memo[key] = self._price(provider, country) if segmented else None
         return self._memo[key]
+
+    def _price(self, provider: str, country: str | None) -> float | None:
+        found = lookup(self._prices, provider, country)
+        return found.price if found else None
 
     def row(self, provider: str, channel: str, address: str, segments: int | None) -> dict:
         """The outbox columns of the price: unit_price and cost_estimate."""

@@ -65,6 +65,8 @@ class FakeTwilio(FakeServer):
             f"{account_sid}:{auth_token}".encode()).decode()
         self._root = f"/{API_VERSION}/Accounts/"
         self._messages: dict[str, dict[str, Any]] = {}
+        # Pricing API: ISO country -> the carriers' prices per segment (set by a test).
+        self.prices: dict[str, list[float]] = {}
 
     def settings(self) -> dict:
         """The settings that point the app at this fake (send rate off)."""
@@ -73,6 +75,11 @@ class FakeTwilio(FakeServer):
 
     # -- routing -----------------------------------------------------------------
     def resolve(self, call: Call) -> tuple[str, Handler] | None:
+        if call.method == "GET" and re.fullmatch(r"/v1/Messaging/Countries/[A-Z]{2}",
+                                                 call.path):
+            if call.headers.get("Authorization") != self._auth:
+                raise Reject(*twilio_error(401, 20003, "Authenticate"), "bad credentials")
+            return "fetchMessagingCountry", self._pricing
         if not call.path.startswith(self._root):
             return None
         if call.headers.get("Authorization") != self._auth or not call.path.startswith(
@@ -145,6 +152,19 @@ class FakeTwilio(FakeServer):
         }
         self._messages[sid] = resource
         return 201, resource
+
+    def _pricing(self, call: Call) -> Response:
+        iso = call.path.rsplit("/", 1)[1]
+        if iso not in self.prices:
+            return twilio_error(404, 20404, f"The requested resource {call.path} was "
+                                            "not found")
+        carriers = [{"carrier": f"Carrier {n}", "mcc": "456", "mnc": f"0{n}",
+                     "prices": [{"number_type": "local", "base_price": str(price),
+                                 "current_price": str(price)}]}
+                    for n, price in enumerate(self.prices[iso], 1)]
+        return 200, {"country": iso, "iso_country": iso, "outbound_sms_prices": carriers,
+                     "inbound_sms_prices": [], "price_unit": "USD",
+                     "url": f"{self.base_url}{call.path}"}
 
     def _fetch(self, call: Call) -> Response:
         sid = call.path.rsplit("/", 1)[1].removesuffix(".json")
