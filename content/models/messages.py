@@ -71,7 +71,8 @@ class OutboundMessage(SQLModel, table=True):
     priority: int = PRIORITY_REPLY
     # reply | broadcast | optout | help: the last two may reach an opted-out identity
     purpose: str = Field(default="reply", max_length=16)
-    # queued|sending|sent|delivered|read|undelivered|failed|dead|suppressed|skipped
+    # queued|sending|sent|delivered|read|undelivered|failed|dead|suppressed|skipped|
+    # withdrawn (a cancelled broadcast's row that was not sent)
     status: str = Field(default="queued", max_length=16)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)

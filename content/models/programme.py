@@ -39,7 +39,7 @@ class Broadcast(SQLModel, table=True):
     texts: dict = json_field(dict)  # language -> text
     practice_id: int | None = Field(default=None, foreign_key="practice.id")
     sandbox: bool = False  # to the simulator's members, to try it out
-    # draft | scheduled | queued | cancelled
+    # draft | queued (its rows are in the outbox, due at send_at) | cancelled
     status: str = Field(default="draft", max_length=16, index=True)
     send_at: datetime | None = None  # None: as soon as it is sent off
     recipients: int = 0  # outbox rows queued

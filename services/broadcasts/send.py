@@ -21,10 +21,12 @@ from services.sms.prices import Pricer
 OUTBOX = OutboundMessage.__table__
 WITHDRAWN = "withdrawn"  # an unsent row of a cancelled broadcast
 # What became of the rows, as the progress page names it.
+# Every status an outbox row may have (services/delivery/status.py); a row counts as
+# waiting only while it is queued or being sent.
 STAGES = {"queued": "queued", "sending": "queued", "sent": "sent", "accepted": "sent",
-          "delivered": "delivered", "read": "delivered", "failed": "failed",
-          "undelivered": "failed", "dead": "failed", "skipped": "failed",
-          "suppressed": "opted out", WITHDRAWN: "withdrawn"}
+          "scheduled": "sent", "delivered": "delivered", "read": "delivered",
+          "failed": "failed", "undelivered": "failed", "dead": "failed", "skipped": "failed",
+          "suppressed": "opted out", WITHDRAWN: "withdrawn", "canceled": "withdrawn"}
 
 
 class NotSendable(ValueError):
@@ -81,7 +83,7 @@ def cancel(session: Session, broadcast: Broadcast) -> int:
 def progress(session: Session, broadcast_id: int) -> dict:
     """Rows per stage (STAGES' names), the estimated cost and the billed one so far."""
     stage = case(*((OUTBOX.c.status == status, name) for status, name in STAGES.items()),
-                 else_="queued")
+                 else_="sent")
     counts = {name: 0 for name in dict.fromkeys(STAGES.values())}
     for name, number in session.execute(select(stage, func.count()).where(
             OUTBOX.c.broadcast_id == broadcast_id).group_by(stage)):

@@ -18,7 +18,7 @@ from content.models import Identity, OutboundMessage, utcnow
 RANK = {
     "queued": 0, "sending": 1, "accepted": 2, "scheduled": 2, "sent": 3,
     "delivered": 4, "undelivered": 4, "failed": 4, "canceled": 4, "dead": 4,
-    "suppressed": 4, "skipped": 4, "read": 5,
+    "suppressed": 4, "skipped": 4, "withdrawn": 4, "read": 5,
 }
 # Provider statuses we keep as they are; Twilio's own `queued`/`sending` mean accepted.
 PROVIDER_STATUS = {"queued": "accepted", "accepted": "accepted", "sending": "accepted",

@@ -55,6 +55,11 @@ def test_a_moderator_sends_a_khmer_and_lao_broadcast_and_watches_it_arrive(
                                ".innerText.includes('100 %')")
         page.screenshot(path=str(shots(tmp_path) / "console-broadcast-progress.png"),
                         full_page=True)
+        page.click("nav >> text=SMS prices")
+        listed = " ".join(page.text_content("main").split())
+        assert "KH USD 0.0500 Twilio Pricing API 2026-12-01" in listed
+        assert "LA USD 0.0400" in listed
+        page.screenshot(path=str(shots(tmp_path) / "console-sms-prices.png"), full_page=True)
     assert sorted(call["To"] for call in fake_twilio.sent()) == ["+85512000001",
                                                                  "+8562055500002"]
     assert {call["Body"] for call in fake_twilio.sent()} == {KM, LO}
