@@ -20,7 +20,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from content.models import Job, Visit, VisitInvite
-from content.models.visits import ANSWERS, PENDING
+from content.models.visits import ANSWERS, OPEN
 from services.scheduling import FOLLOWUP, schedule
 
 INVITE, WEEK, DAY, REFLECT = "visit_invite", "visit_week", "visit_day", "visit_reflect"
@@ -114,10 +114,11 @@ def plan_reminders(*, session: Session, visit: Visit, invite: VisitInvite,
 
 
 def pending(*, session: Session, member_id: int, today: date) -> VisitInvite | None:
-    """The invitation (or offered seat) the member has yet to answer, newest first."""
+    """The member's invitation to an upcoming visit whose answer may still change (not
+    answered, maybe, yes, waiting), newest first."""
     return session.exec(select(VisitInvite).join(Visit, Visit.id == VisitInvite.visit_id)
                         .where(VisitInvite.member_id == member_id,
-                               VisitInvite.status.in_(PENDING), Visit.status == "planned",
+                               VisitInvite.status.in_(OPEN), Visit.status == "planned",
                                Visit.ends_on >= today)
                         .order_by(VisitInvite.id.desc())).first()
 

@@ -24,6 +24,7 @@ from services.audit import record
 from services.scheduling import schedule
 
 CHANGE, CANCEL = "visit_change", "visit_cancel"
+PLACE_MAX = 40  # the place goes whole into an invitation that must fit two SMS
 
 
 class Refused(ValueError):
@@ -48,6 +49,8 @@ def checked(window: Window, today: date) -> Window:
     place = " ".join(window.place.split())
     if not place:
         raise Refused("Say where the visit takes place.")
+    if len(place) > PLACE_MAX:
+        raise Refused(f"Name the place in at most {PLACE_MAX} characters.")
     if window.ends_on < window.starts_on:
         raise Refused("The last day comes before the first.")
     if window.starts_on < today:
@@ -57,7 +60,7 @@ def checked(window: Window, today: date) -> Window:
     unknown = [code for code in window.languages if code not in LANGUAGE_CODES]
     if unknown:
         raise Refused(f"Unknown language: {', '.join(unknown)}")
-    return Window(window.starts_on, window.ends_on, place[:200], window.capacity,
+    return Window(window.starts_on, window.ends_on, place[:PLACE_MAX], window.capacity,
                   tuple(dict.fromkeys(window.languages)), " ".join(window.bring.split())[:300],
                   window.costs_covered)
 
@@ -154,10 +157,14 @@ def listing(*, session: Session, principal: Principal, since: date | None = None
 
 
 def dates(visit: Visit) -> str:
-    """The visit's days as every language reads them: ISO dates, GSM-7 characters."""
-    if visit.ends_on == visit.starts_on:
-        return visit.starts_on.isoformat()
-    return f"{visit.starts_on.isoformat()} - {visit.ends_on.isoformat()}"
+    """The visit's days as every language reads them, short for SMS: ISO dates in GSM-7
+    characters, the last day without what it shares with the first (2027-01-12/14,
+    2027-01-30/02-02, 2027-12-30/2028-01-02)."""
+    first, last = visit.starts_on.isoformat(), visit.ends_on.isoformat()
+    if last == first:
+        return first
+    same = 8 if last[:8] == first[:8] else 5 if last[:5] == first[:5] else 0
+    return f"{first}/{last[same:]}"
 
 
 def _notified(session: Session, visit_id: int) -> list[VisitInvite]:

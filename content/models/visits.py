@@ -19,6 +19,7 @@ from content.models.base import created_field, json_field
 
 ANSWERS = ("yes", "no", "maybe")  # the numbered answers, in order
 PENDING = ("invited", "offered")  # waiting for the member's answer
+OPEN = (*PENDING, "yes", "maybe", "waiting")  # VISIT asks again: the answer may change
 NOTIFIED = ("yes", "maybe", "waiting")  # told when the visit changes or is cancelled
 
 
