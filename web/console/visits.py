@@ -50,7 +50,7 @@ def make_router(console: Console) -> APIRouter:
             slugs = visit_lists.titles(session=session, visits=visits)
             seats = {v.id: visit_invites.taken(session, v.id) for v in visits}
             wanted = visit_lists.interest(session=session, principal=current.principal)
-            feed = _feed_url(session, current, request)
+            feed = _feed_url(console, session, current, request)
         upcoming = [v for v in visits if v.ends_on >= today]
         months = [(month, list(rows)) for month, rows in
                   groupby(upcoming, key=lambda v: v.starts_on.strftime("%Y-%m"))]
@@ -151,14 +151,17 @@ def _window(values: dict) -> visit_plans.Window:
                               values["costs_covered"])
 
 
-def _feed_url(session, current: Current, request: Request) -> str | None:
-    """The organisation's calendar feed URL, for the account's own organisation."""
+def _feed_url(console: Console, session, current: Current, request: Request) -> str | None:
+    """The organisation's calendar feed URL, for the account's own organisation, on the
+    public address where one is set (calendar apps fetch it from outside)."""
     if current.principal.organisation_id is None or not allowed(current.principal,
                                                                 "visits.act"):
         return None
     organisation = session.get(Organisation, current.principal.organisation_id)
     secret = visit_calendar.token(session=session, organisation=organisation)
-    return str(request.url_for("visit_feed", slug=organisation.slug, token=secret))
+    path = request.app.url_path_for("visit_feed", slug=organisation.slug, token=secret)
+    public = console.services.settings.public_base_url
+    return (public.rstrip("/") if public else str(request.base_url).rstrip("/")) + path
 
 
 def _page(console: Console, request: Request, current: Current, visit_id: int,

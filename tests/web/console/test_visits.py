@@ -83,7 +83,8 @@ def test_the_calendar_feed_lists_the_organisations_visits_by_its_secret(
     visit_id = plan(moderator, practice_id)
     listing = moderator.get("/admin/visits").text
     url = re.search(r'<code class="secret">([^<]+)</code>', listing).group(1)
-    path = "/" + url.split("/", 3)[3]  # http://host/admin/organisations/...
+    assert url.startswith("https://peerlearn.example.org/admin/organisations/cedac/visits/")
+    path = "/" + url.split("/", 3)[3]
     response = anonymous.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/calendar")
