@@ -21,6 +21,8 @@ from sqlmodel import Session, select
 
 from content.models import Job, Visit, VisitInvite
 from content.models.visits import ANSWERS, OPEN
+from services.access import Principal
+from services.audit import record
 from services.scheduling import FOLLOWUP, schedule
 
 INVITE, WEEK, DAY, REFLECT = "visit_invite", "visit_week", "visit_day", "visit_reflect"
@@ -32,9 +34,10 @@ SEND_AT = time(1, 0, tzinfo=UTC)
 FOLLOWUPS = ((FOLLOWUP, timedelta(days=30)), (LATE_FOLLOWUP, timedelta(days=90)))
 
 
-def invite(*, session: Session, visit: Visit, member_ids: list[int], now: datetime) -> int:
+def invite(*, session: Session, visit: Visit, member_ids: list[int], now: datetime,
+           actor: Principal | str = "system") -> int:
     """Invites the members not invited yet; each gets the invitation as a job due now.
-    Returns how many were invited."""
+    Returns how many were invited (and audit-logs them as the actor's)."""
     if visit.status != "planned":
         return 0
     known = set(session.exec(select(VisitInvite.member_id).where(
@@ -48,6 +51,9 @@ def invite(*, session: Session, visit: Visit, member_ids: list[int], now: dateti
         session.flush()
         schedule(session=session, kind=INVITE, member_id=member_id, ref_id=row.id, due_at=now)
         added += 1
+    if added:
+        record(session=session, actor=actor, action="visit.invite", target_type="visit",
+               target_id=visit.id, invited=added)
     return added
 
 

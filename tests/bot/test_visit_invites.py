@@ -10,12 +10,12 @@ import pytest
 from sqlmodel import Session, select
 
 from bot import jobs
-from bot.flows import visiting
+from bot.flows import tried, visiting
 from bot.render import Renderer
 from content.channels import kind
 from content.db import session_scope
 from content.languages import LANGUAGE_CODES
-from content.models import Job, Visit, VisitInvite, utcnow
+from content.models import Job, Member, Visit, VisitInvite, utcnow
 from services import stories, visit_invites, visit_plans
 from services.access import Principal
 from tests.bot.test_catalog import CATALOG
@@ -201,3 +201,43 @@ def test_an_invitation_fits_two_sms_with_the_longest_title(db, lang):
 def _published(session) -> list[int]:
     from content.models import Practice
     return list(session.exec(select(Practice.id).where(Practice.status == "published")))
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_an_invitation_waits_for_the_end_of_the_members_quiet_hours(services, channel):
+    chat = Chat(services, channel)
+    onboard(chat)
+    now = utcnow()
+    with session_scope(services.db) as session:  # quiet now, on a UTC clock, for 2 hours
+        member = session.get(Member, chat.member().id)
+        member.timezone, member.quiet_start = "UTC", now.hour
+        member.quiet_end = (now.hour + 2) % 24
+        end = member.quiet_end
+    invite(services, plan(services), chat)
+    assert run_jobs(services) == 0 and chat.received() == []
+    with Session(services.db) as session:
+        job = session.exec(select(Job).where(Job.kind == visit_invites.INVITE)).one()
+        morning = job.due_at
+    assert (morning.hour, morning.minute) == (end, 0)
+    assert run_jobs(services, morning) == 1
+    chat.check(chat.received(), ASKED, "(the invitation, in the morning)")
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_90_day_followup_asks_again_after_not_yet_but_not_after_a_try(services,
+                                                                         channel):
+    chat = Chat(services, channel)
+    onboard(chat)
+    with Session(services.db) as session:
+        practice_id = stories.practice_by_slug(session=session, slug="sri-cambodia").id
+    job = Job(kind=visit_invites.LATE_FOLLOWUP, member_id=chat.member().id,
+              ref_id=practice_id, due_at=utcnow())
+    run_table(chat, [("TRIED sri-cambodia", Expect(keys=("tried.outcome",))),
+                     ("4", Expect(keys=("tried.later",)))])  # not yet
+    with Session(services.db) as session:
+        assert len(tried.followup_late(session, job, utcnow())) == 1
+    run_table(chat, [("TRIED sri-cambodia", Expect(keys=("tried.outcome",))),
+                     ("1", Expect(keys=("tried.thanks",)))])  # it worked
+    with Session(services.db) as session:
+        assert tried.followup_late(session, job, utcnow()) == []
+        assert job.status == "cancelled"

@@ -101,6 +101,7 @@ def make_router(console: Console) -> APIRouter:
             allowed_ids = {c.member.id for c in visit_lists.candidates(
                 session=session, principal=current.principal, visit=visit)}
             visit_invites.invite(session=session, visit=visit, now=utcnow(),
+                                 actor=current.principal,
                                  member_ids=[m for m in member_ids or [] if m in allowed_ids])
         return console.redirect(f"{PREFIX}/visits/{visit_id}", ok="visit_invited")
 
