@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from content.db import is_sqlite
 from content.models import Job, Visit, VisitInvite
 from content.models.visits import ANSWERS, OPEN
 from services.access import Principal
@@ -67,7 +68,7 @@ def taken(session: Session, visit_id: int) -> int:
 def answer(*, session: Session, invite: VisitInvite, number: int, now: datetime) -> str:
     """Records answer 1 yes, 2 no or 3 maybe; returns the status it gave (a yes with no
     seat left is `waiting`)."""
-    visit = session.get(Visit, invite.visit_id)
+    visit = _locked(session, invite.visit_id)
     said = ANSWERS[number - 1]
     before = invite.status
     if said == "yes" and before not in ("yes", "offered") \
@@ -151,6 +152,15 @@ def reflect(*, session: Session, invite: VisitInvite, seen: str | None = None,
             schedule(session=session, kind=kind, member_id=invite.member_id,
                      ref_id=visit.practice_id, due_at=now + after)
     session.add(invite)
+
+
+def _locked(session: Session, visit_id: int) -> Visit:
+    """The visit, its row locked on PostgreSQL until the transaction ends, so that two
+    members' answers never count the same free seat (SQLite has one writer at a time)."""
+    query = select(Visit).where(Visit.id == visit_id)
+    if not is_sqlite(session.get_bind()):
+        query = query.with_for_update()
+    return session.exec(query).one()
 
 
 def _at(day: date) -> datetime:
