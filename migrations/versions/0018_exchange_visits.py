@@ -3,7 +3,7 @@ and reflections (content/models/visits.py), and each organisation's calendar tok
 secret of its iCalendar feed).
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0018"
-# Written while 0017 (outbox cost, broadcasts) was under way: re-point to "0017" once it
-# is on main.
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
