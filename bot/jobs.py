@@ -37,7 +37,7 @@ from sqlmodel import Session
 
 from bot import relay
 from bot.catalog import Catalog
-from bot.flows import share, tried
+from bot.flows import share, tried, visiting
 from bot.notify import deliver
 from bot.replies import Notice
 from content.db import session_scope
@@ -54,11 +54,22 @@ HANDLERS: dict[str, Handler] = {
     "relay_expiry": relay.expire,
     "followup": tried.followup,
     "reach": share.reach,
+    "followup_late": tried.followup_late,
+    "visit_invite": visiting.invitation,
+    "visit_week": visiting.reminder,
+    "visit_day": visiting.reminder,
+    "visit_change": visiting.changed,
+    "visit_cancel": visiting.cancelled,
+    "visit_reflect": visiting.reflection,
 }
+VISITS = ("visit_invite", "visit_week", "visit_day", "visit_change", "visit_cancel",
+          "visit_reflect")
 # Nudges nobody waits for go after the replies; a closed relay is news to a live talk.
-PRIORITIES = {"followup": PRIORITY_BROADCAST, "reach": PRIORITY_BROADCAST}
+PRIORITIES = {"followup": PRIORITY_BROADCAST, "reach": PRIORITY_BROADCAST,
+              "followup_late": PRIORITY_BROADCAST,
+              **dict.fromkeys(VISITS, PRIORITY_BROADCAST)}
 # Kinds that only speak to the job's member: held while it is night on their clock.
-QUIET_KINDS = frozenset({"followup", "reach"})
+QUIET_KINDS = frozenset({"followup", "reach", "followup_late", *VISITS})
 # `story` jobs belong to the weekly run (services.scheduling.weekly), which finishes them.
 OWN_RUN = (STORY,)
 BATCH = 100  # jobs claimed at once; a batch takes far less than the claim's lease

@@ -49,6 +49,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "members.act": STAFF,  # resource person, block, export
     "members.erase": frozenset({"admin"}),
     "audit.read": READERS,
+    "visits.read": READERS,  # exchange visits: the calendar, answers, reflections
+    "visits.act": STAFF,  # plan, invite, change, cancel
     "accounts.manage": frozenset({"admin"}),
     "account.own": EVERYONE,  # password, sessions, personal API tokens
     "simulator.use": EVERYONE,  # the chat simulator, where it needs a login (a sandbox)

@@ -89,6 +89,14 @@ def has_reported(*, session: Session, member_id: int, practice_id: int) -> bool:
         ReplicationReport.practice_id == practice_id).limit(1)).first() is not None
 
 
+def has_tried(*, session: Session, member_id: int, practice_id: int) -> bool:
+    """Whether the member has reported actually trying this practice."""
+    return session.exec(select(ReplicationReport.id).where(
+        ReplicationReport.member_id == member_id,
+        ReplicationReport.practice_id == practice_id,
+        ReplicationReport.outcome.in_(TRIED)).limit(1)).first() is not None
+
+
 def reach(*, session: Session, practice_id: int, sandbox: str | None) -> Reach:
     """Enterprises that tried the practice and their countries, in one query; as a member
     of `sandbox` (None: a real member) may hear of them (services/sandbox.py)."""

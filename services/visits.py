@@ -1,17 +1,19 @@
 """Exchange visits ("to see is believing"): members' interest in visiting the enterprise
-behind a practice, and the demand per practice and country that moderators organise
-visits from."""
+behind a practice, the demand per practice and country that moderators organise visits
+from (services/visit_plans.py, services/visit_invites.py), and the counts for the
+indicators: interest and visits made per practice, country and period."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import distinct, func
 from sqlmodel import Session, select
 
-from content.models import Member, Practice, VisitInterest
+from content.models import Member, Practice, Visit, VisitInterest, VisitInvite
 from services import replication
+from services.sandbox import same_sandbox
 
 LIST_MAX = 9  # practices offered at once: one digit each
 
@@ -80,3 +82,47 @@ def demand(*, session: Session) -> list[Demand]:
                   VisitInterest.country)).all()
     found = [Demand(*row) for row in rows]
     return sorted(found, key=lambda d: (-d.members, d.slug, d.country or ""))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Members from one country and one practice: interested, or who made a visit."""
+
+    practice_id: int
+    country: str | None
+    members: int
+
+
+def interest_counts(*, session: Session, since: datetime | None = None,
+                    until: datetime | None = None) -> list[Tally]:
+    """Real members who asked to visit, per practice and country, asked in [since,
+    until) (either end open when None)."""
+    query = select(VisitInterest.practice_id, VisitInterest.country,
+                   func.count(distinct(VisitInterest.member_id))).where(
+        same_sandbox(VisitInterest.member_id, None))
+    if since is not None:
+        query = query.where(VisitInterest.created_at >= since)
+    if until is not None:
+        query = query.where(VisitInterest.created_at < until)
+    rows = session.execute(query.group_by(VisitInterest.practice_id,
+                                          VisitInterest.country)).all()
+    return sorted((Tally(*row) for row in rows), key=lambda t: (t.practice_id, t.country or ""))
+
+
+def visits_made(*, session: Session, today: date, since: date | None = None,
+                until: date | None = None) -> list[Tally]:
+    """Real members who made a visit (said yes to one that was not cancelled and whose
+    last day has passed), per practice and the member's country, for visits that
+    ended in [since, until)."""
+    query = select(Visit.practice_id, Member.country,
+                   func.count(distinct(VisitInvite.member_id))).join(
+        Visit, Visit.id == VisitInvite.visit_id).join(
+        Member, Member.id == VisitInvite.member_id).where(
+        VisitInvite.status == "yes", Visit.status == "planned", Visit.ends_on < today,
+        same_sandbox(VisitInvite.member_id, None))
+    if since is not None:
+        query = query.where(Visit.ends_on >= since)
+    if until is not None:
+        query = query.where(Visit.ends_on < until)
+    rows = session.execute(query.group_by(Visit.practice_id, Member.country)).all()
+    return sorted((Tally(*row) for row in rows), key=lambda t: (t.practice_id, t.country or ""))

@@ -38,10 +38,11 @@ def _modules() -> tuple[ModuleType, ...]:
         subscriptions,
         tried,
         visit,
+        visiting,
     )
 
     return (commands, onboarding, menu, stories, subscriptions, ask, answering, peer,
-            share, tried, visit, settings, profile)
+            share, tried, visit, visiting, settings, profile)
 
 
 @cache

@@ -148,16 +148,25 @@ def wrong(turn: Turn) -> Outcome:
 
 
 def followup(session: Session, job: Job, now: datetime) -> list[Notice]:
-    """Asks how a practice read to the end went (job kind `followup`, ref_id the
-    practice); cancels the job if the member already reported on it or cannot be
-    reached."""
+    """Asks how a practice read to the end (or seen on a visit, 30 days on) went (job
+    kind `followup`, ref_id the practice); cancels the job if the member already
+    reported on it or cannot be reached."""
+    return _followup(session, job, now, replication.has_reported)
+
+
+def followup_late(session: Session, job: Job, now: datetime) -> list[Notice]:
+    """90 days after an exchange visit (job kind `followup_late`): asks again unless the
+    member has reported trying the practice (a "not yet" at 30 days is asked again)."""
+    return _followup(session, job, now, replication.has_tried)
+
+
+def _followup(session: Session, job: Job, now: datetime, reported) -> list[Notice]:
     member = session.get(Member, job.member_id) if job.member_id else None
     practice_row = session.get(Practice, job.ref_id) if job.ref_id else None
     identity = reachable_identity(session, member.id) if member else None
     if member is None or member.onboarded_at is None or identity is None \
             or practice_row is None or practice_row.status != "published" \
-            or replication.has_reported(session=session, member_id=member.id,
-                                        practice_id=practice_row.id):
+            or reported(session=session, member_id=member.id, practice_id=practice_row.id):
         job.status = "cancelled"  # identity None: every identity sent STOP
         return []
     if busy(session, member.id, now):

@@ -7,6 +7,8 @@ How a member names the practice:
   read last) is offered to confirm;
 - `VISIT 3`: the third of the list `VISIT` shows; `VISIT sri-cambodia` or a few words
   of the title: that practice;
+- an invitation to a visit not answered yet comes first: VISIT asks it again
+  (bot/flows/visiting.py);
 - otherwise a numbered list: hosts who welcome visitors first, then practices on the
   member's topics (never a host who said no, never the member's own practice).
 
@@ -22,13 +24,14 @@ flowchart LR
 
 from __future__ import annotations
 
+from bot.flows import visiting
 from bot.flows.common import BACK, invalid, to_menu
 from bot.flows.flow import Flow, Keyword
 from bot.flows.practice_lists import practice_choices
 from bot.intents import VISIT
 from bot.replies import Choice, Outcome, Reply, Step
 from bot.turn import Turn
-from services import stories, visits
+from services import stories, visit_invites, visits
 
 CONFIRM = (Choice("1", "visit.yes"), Choice("2", "visit.other"), BACK)
 
@@ -36,6 +39,10 @@ CONFIRM = (Choice("1", "visit.yes"), Choice("2", "visit.other"), BACK)
 def start(turn: Turn) -> Outcome:
     """VISIT, VISIT 3 or VISIT and a name."""
     argument = turn.parsed.argument.strip() if turn.parsed.intent == VISIT else ""
+    waiting = visit_invites.pending(session=turn.session, member_id=turn.member.id,
+                                    today=turn.now.date())
+    if waiting is not None and not argument:
+        return visiting.ask_again(turn, waiting)  # an invitation not answered yet
     reading = turn.data.get("practice_id")  # the story being read, if any
     turn.data = {}
     if argument.isdecimal():

@@ -23,6 +23,7 @@ from content.models.practices import Faq, Practice, PracticeTranslation, Reading
 from content.models.programme import Broadcast, SmsPrice
 from content.models.questions import Answer, Question, QuestionRoute
 from content.models.search import SearchDoc
+from content.models.visits import Visit, VisitInvite
 
 __all__ = [
     "Answer", "ApiToken", "AuditLog", "Broadcast", "SmsPrice", "CatalogText",
@@ -31,5 +32,5 @@ __all__ = [
     "Identity", "InboundMessage",
     "Introduction", "Job", "Member", "Organisation", "OutboundMessage", "Practice",
     "PracticeTranslation", "Question", "QuestionRoute", "Reading", "ReplicationReport",
-    "SearchDoc", "Snippet", "VisitInterest", "utcnow",
+    "SearchDoc", "Snippet", "Visit", "VisitInterest", "VisitInvite", "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from content.models.base import created_field, json_field
@@ -13,11 +13,16 @@ from content.models.base import created_field, json_field
 class Organisation(SQLModel, table=True):
     """A partner organisation; moderators belong to one."""
 
+    __table_args__ = (Index("ux_organisation_calendar_token", "calendar_token", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=80)
     name: str = Field(max_length=200)
     country: str | None = Field(default=None, max_length=2)
     languages: list[str] = json_field()  # the languages it works in
+    # The secret in the URL of its visit calendar (services/visit_calendar.py): calendar
+    # apps subscribe without a console session.
+    calendar_token: str | None = Field(default=None, max_length=64)
     created_at: datetime = created_field()
 
 

@@ -119,4 +119,4 @@ def test_the_menu_and_what_a_follow_up_may_interrupt():
         (1, "story"), (2, "ask"), (3, "peer"), (4, "share"), (5, "tried"), (6, "settings"),
         (7, "help")]
     assert registry.busy_flows() == {"onboarding", "ask", "answering", "peer", "share",
-                                     "tried", "settings", "profile", "visit"}
+                                     "tried", "settings", "profile", "visit", "visiting"}

@@ -32,12 +32,14 @@ from web.console import (
     reports,
     sms,
     texts,
+    visit_feed,
+    visits,
 )
 from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound, is_htmx
 
 AREAS = (auth, home, questions, answers, faq, reports, practices, practice_editor,
          practice_versions, sms, drafts, texts, members, member_actions, audit, accounts,
-         organisations, broadcasts)
+         organisations, broadcasts, visits, visit_feed)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:
