@@ -3,7 +3,7 @@ duration before it is queued (the console's broadcast page does the same)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -16,15 +16,21 @@ from services.broadcasts import Audience, NotSendable, Plan, plan, queue
 from services.sms import prices
 from webhooks.channels.registry import limits
 
-Many = Annotated[list[str] | None, typer.Option()]
+
+def many(what: str):
+    """A repeatable audience option."""
+    return Annotated[list[str] | None, typer.Option(help=f"Only {what} (repeat for more)")]
 
 
 def broadcast(
         text: Annotated[str, typer.Argument(help="The message, in English")] = "",
         lang_text: Annotated[list[str] | None, typer.Option(
             "--text", help="A text in one language: km='...' (repeat per language)")] = None,
-        lang: Many = None, country: Many = None, channel: Many = None, topic: Many = None,
-        role: Many = None,
+        lang: many("members reading this language: km") = None,
+        country: many("members in this country: KH") = None,
+        channel: many("this channel: sms, telegram, messenger") = None,
+        topic: many("members wanting this topic: seeds") = None,
+        role: many("this role: member, expert") = None,
         weekly: Annotated[bool, typer.Option(help="Only weekly-story subscribers")] = False,
         sandbox: Annotated[bool, typer.Option(help="To the simulator's members")] = False,
         at: Annotated[str | None, typer.Option(help="When, UTC: 2026-12-24T08:00")] = None,
@@ -43,6 +49,12 @@ def broadcast(
     if not texts:
         typer.echo("Give a text, or --text km='...' per language.", err=True)
         raise typer.Exit(2)
+    try:
+        send_at = datetime.fromisoformat(at).replace(tzinfo=UTC) if at else None
+    except ValueError:
+        typer.echo(f"--at takes a date and time in UTC, like 2026-12-24T08:00, not {at!r}",
+                   err=True)
+        raise typer.Exit(2) from None
     settings = Settings()
     engine = make_engine(settings.database_url)
     ensure_migrated(engine)
@@ -51,7 +63,7 @@ def broadcast(
         weekly=weekly, sandbox=sandbox)
     row = Broadcast(title=next(iter(texts.values()))[:80], texts=texts,
                     audience=audience.to_json(), sandbox=sandbox,
-                    send_at=datetime.fromisoformat(at) if at else None)
+                    send_at=send_at)
     pricer = prices.Pricer(prices.table(settings.sms_prices_file,
                                         settings.sms_price_per_segment))
     rates = {p: limit.overall for p, limit in limits(settings).items()}
