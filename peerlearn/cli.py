@@ -1,5 +1,5 @@
 """The `peerlearn` command line: serve, worker, chat, migrate, content, moderators,
-organisations, members ..."""
+organisations, members, manual ..."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from peerlearn import accounts_cli, catalogs_cli, content_cli, telegram_cli
+from peerlearn import accounts_cli, catalogs_cli, content_cli, manual_cli, telegram_cli
 from peerlearn.migrate import DatabaseNotMigrated, ensure_migrated
 from peerlearn.settings import Settings
 
@@ -20,6 +20,7 @@ app = typer.Typer(help="peerlearn: peer learning for community enterprises, by c
 app.add_typer(content_cli.app, name="content")
 app.add_typer(telegram_cli.app, name="telegram")
 app.add_typer(catalogs_cli.app, name="catalogs")
+app.command("manual")(manual_cli.manual)
 
 
 @app.command()

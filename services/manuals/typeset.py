@@ -28,6 +28,7 @@ LATIN = "NotoSans"
 FAMILY = {"km": "NotoSansKhmer", "lo": "NotoSansLao", "my": "NotoSansMyanmar",
           "th": "NotoSansThai"}
 FAMILIES = (LATIN, *FAMILY.values())
+TALL = {"my": 1.3}  # Burmese stacks its marks high and low: more room between lines
 SLACK = 0.98  # pieces are measured one by one; shaping across them may add a little
 PT_MM = 25.4 / 72
 _local = threading.local()  # BreakIterators are not thread-safe: one set per thread
@@ -162,7 +163,7 @@ class Writer:
         self.use(lang, style)
         x = pdf.l_margin if x is None else x
         width = (pdf.w - pdf.r_margin - x) if width is None else width
-        height = style.size * style.leading / pdf.k
+        height = style.size * style.leading * TALL.get(lang, 1.0) / pdf.k
         for line in self.lines(text, lang, width):
             if pdf.get_y() + height > pdf.page_break_trigger:
                 pdf.add_page()  # before the span opens: a span never crosses pages
