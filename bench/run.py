@@ -1,6 +1,5 @@
 """Runs the benchmarks (webhooks, dispatcher, language, search, store matching, console,
-the printed manual)
-and prints their goals side by side.
+the printed manual) and prints their goals side by side.
 
 `make bench` runs this on a fresh SQLite database in a temporary directory; pass
 `--database-url postgresql://root@127.0.0.1:5432/test` to run on a scratch database
