@@ -12,6 +12,7 @@ built on PDFium (Chromium's viewer) or Poppler read the span's text instead.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +30,11 @@ FAMILY = {"km": "NotoSansKhmer", "lo": "NotoSansLao", "my": "NotoSansMyanmar",
           "th": "NotoSansThai"}
 FAMILIES = (LATIN, *FAMILY.values())
 TALL = {"my": 1.3}  # Burmese stacks its marks high and low: more room between lines
+# Text HarfBuzz must shape: Thai, Lao, Burmese, Khmer and combining marks. A line without
+# any (English, Vietnamese in precomposed letters) is drawn unshaped: the same glyphs,
+# and fpdf2 sets it much faster (no bidi pass, no shaping per line).
+COMPLEX = re.compile("[\u0300-\u036f\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+                     "\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]")
 SLACK = 0.98  # pieces are measured one by one; shaping across them may add a little
 PT_MM = 25.4 / 72
 _local = threading.local()  # BreakIterators are not thread-safe: one set per thread
@@ -39,10 +45,20 @@ def family(lang: str) -> str:
     return FAMILY.get(lang, LATIN)
 
 
+class Document(FPDF):
+    """An A4 document whose pages are numbered at the foot."""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(LATIN, "", 8)
+        self.set_text_color(120)
+        self.cell(0, 5, str(self.page_no()), align="C")
+
+
 def new_document() -> FPDF:
     """An A4 document with every family loaded (regular and bold), shaping on, and the
     other families as fallbacks for characters a family lacks (Latin in a Khmer text)."""
-    pdf = FPDF(format="A4", unit="mm")
+    pdf = Document(format="A4", unit="mm")
     for name in FAMILIES:
         pdf.add_font(name, "", str(FONTS / _file(name, False)))
         pdf.add_font(name, "B", str(FONTS / _file(name, True)))
@@ -174,6 +190,9 @@ class Writer:
     def line(self, text: str, width: float, height: float, link: str = "") -> None:
         """One line, its text given to readers as ActualText (see the module docstring)."""
         pdf = self.pdf
+        shaped = bool(COMPLEX.search(text))
+        if shaped != bool(pdf.text_shaping):
+            pdf.set_text_shaping(shaped)
         pdf._out(f"/Span <</ActualText {_pdf_text(text)}>> BDC")  # fpdf2 has no API for it
         pdf.cell(width, height, text, new_x="LMARGIN", new_y="NEXT", link=link)
         pdf._out("EMC")
