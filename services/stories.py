@@ -103,9 +103,11 @@ def start_payload(slug: str) -> str:
     return DEEP_LINK_PREFIX + slug
 
 
-def telegram_link(*, bot: str, slug: str) -> str:
-    """The Telegram deep link that opens the practice with the bot named `bot`."""
-    return f"https://t.me/{bot.lstrip('@')}?start={start_payload(slug)}"
+def telegram_link(*, bot: str, slug: str) -> str | None:
+    """The Telegram deep link that opens the practice with the bot named `bot`; None
+    when the payload is longer than the 64 characters Telegram passes on."""
+    payload = start_payload(slug)
+    return f"https://t.me/{bot.lstrip('@')}?start={payload}" if len(payload) <= 64 else None
 
 
 def sms_words(slug: str) -> str:

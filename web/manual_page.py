@@ -7,6 +7,7 @@ carries that stylesheet inside, so the file stands alone."""
 from __future__ import annotations
 
 import base64
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -21,18 +22,17 @@ WEB = Path(__file__).resolve().parent
 STYLESHEET = WEB / "static" / "manual.css"
 
 
+@cache
 def _environment() -> jinja2.Environment:
+    """The templates' environment, made on first use (nothing is built at import)."""
     return jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                               autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
 
 
-_ENV = _environment()  # templates only: no settings, no database, nothing that runs
-
-
 def render_page(manual: Manual, words: Words, *, standalone: bool = False) -> str:
     """The manual's HTML page; `standalone` puts the stylesheet inside it."""
-    return _ENV.get_template("manual.html").render(
+    return _environment().get_template("manual.html").render(
         manual=manual, say=words.say, tried=words.tried, country=words.country,
         language=BY_CODE[manual.lang], section_keys=SECTION_KEYS, qr=_qr,
         # our own stylesheet, not text from anyone: safe to put in a <style> as it is
