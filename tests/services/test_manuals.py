@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pypdfium2 as pdfium
 import pytest
 from sqlmodel import Session, select
 
@@ -16,7 +17,7 @@ from content.db import session_scope
 from content.models import Member, Organisation, Practice, Snippet
 from services import replication
 from services.access import Principal, practice_scope
-from services.manuals import pdf
+from services.manuals import pdf, typeset
 from services.manuals.gather import gather
 from services.replication import Reach
 from tests.support.manuals import in_order, page_texts, qr_codes
@@ -162,3 +163,23 @@ def test_without_a_bot_there_is_no_qr_code_but_the_sms_words_remain(db, catalog)
     pages = qr_codes(made)
     assert len(pages) >= 2 and all(codes == [] for codes in pages)
     assert "SMS: send START practice-community-forestry-cambodia" in " ".join(page_texts(made))
+
+
+@pytest.mark.parametrize(("lang", "word"), [("km", "ស្រូវ"), ("lo", "ສົ່ງ"),
+                                            ("my", "မြန်မာ"), ("th", "น้ำ")])
+def test_complex_scripts_are_shaped_not_drawn_letter_by_letter(lang, word):
+    def drawn(shaped: bool) -> bytes:
+        document = typeset.new_document()
+        document.add_page()
+        writer = typeset.Writer(document)
+        writer.use(lang, typeset.Style(size=40))
+        if shaped:
+            writer.line(word, 100, 20)
+        else:  # each character's own glyph, one after the other
+            document.set_text_shaping(False)
+            document.cell(100, 20, word)
+        page = pdfium.PdfDocument(bytes(document.output()))[0]
+        return page.render(scale=1).to_pil().convert("L").tobytes()
+
+    assert typeset.COMPLEX.search(word)
+    assert drawn(True) != drawn(False)
