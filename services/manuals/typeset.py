@@ -16,7 +16,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import icu
@@ -81,6 +81,7 @@ def _file(name: str, bold: bool) -> str:
     return f"{name}-{'Bold' if bold else 'Regular'}.ttf"
 
 
+@lru_cache(maxsize=65536)  # words recur (the fonts never change): each is shaped once
 def measure(text: str, name: str, bold: bool, size: float) -> float:
     """The width in mm of `text` shaped in family `name` at `size` points, each run of
     characters the family lacks in the first fallback that has them (as fpdf2 draws it)."""
