@@ -1,5 +1,5 @@
-"""Runs the benchmarks (webhooks, dispatcher, language, search, store matching, console)
-and prints their goals side by side.
+"""Runs the benchmarks (webhooks, dispatcher, language, search, store matching, console,
+the printed manual) and prints their goals side by side.
 
 `make bench` runs this on a fresh SQLite database in a temporary directory; pass
 `--database-url postgresql://root@127.0.0.1:5432/test` to run on a scratch database
@@ -18,7 +18,15 @@ sys.path.insert(0, str(ROOT))
 
 import time  # noqa: E402
 
-from bench import console, dispatcher, language, search, store_match, webhooks  # noqa: E402
+from bench import (  # noqa: E402
+    console,
+    dispatcher,
+    language,
+    manual,
+    search,
+    store_match,
+    webhooks,
+)
 from bench.common import arguments, goals_table  # noqa: E402
 
 
@@ -37,6 +45,8 @@ def main() -> int:
     goals += store_match.main(forwarded)
     print("\n" + "=" * 100 + "\n")
     goals += console.main(forwarded)
+    print("\n" + "=" * 100 + "\n")
+    goals += manual.main(forwarded)
     print("\n" + "=" * 100)
     print(f"SUMMARY ({args.database_url or 'sqlite'}; {time.perf_counter() - start:.0f} s)")
     print(goals_table(goals))

@@ -14,8 +14,7 @@ from bot.intents import HELP, MENU, START, STOP
 from bot.replies import Outcome, Reply
 from bot.turn import Turn
 from services import members
-
-DEEP_LINK_PREFIX = "practice-"
+from services.stories import DEEP_LINK_PREFIX
 
 
 def stop(turn: Turn) -> Outcome:

@@ -1,5 +1,5 @@
 """The `peerlearn` command line: serve, worker, chat, migrate, content, moderators,
-organisations, members ..."""
+organisations, members, manual ..."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from peerlearn import (
     broadcast_cli,
     catalogs_cli,
     content_cli,
+    manual_cli,
     prices_cli,
     telegram_cli,
 )
@@ -27,6 +28,7 @@ app = typer.Typer(help="peerlearn: peer learning for community enterprises, by c
 app.add_typer(content_cli.app, name="content")
 app.add_typer(telegram_cli.app, name="telegram")
 app.add_typer(catalogs_cli.app, name="catalogs")
+app.command("manual")(manual_cli.manual)
 
 
 @app.command()

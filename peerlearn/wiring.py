@@ -60,6 +60,12 @@ class Services:
             return self.limiter.status()
         return {"send_rates": "shared" if self.settings.redis_url else "local"}
 
+    def telegram_bot(self) -> str | None:
+        """The Telegram bot's username, learnt from getMe at start-up (`start`); None
+        without a token or before Telegram answered. Printed manuals name it in the
+        practices' deep links."""
+        return getattr(self.senders.get("telegram"), "username", None)
+
     async def start(self) -> None:
         """Connects to providers that need it (Telegram learns its username)."""
         for sender in self.senders.values():

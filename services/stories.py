@@ -17,6 +17,11 @@ from services import published, search
 _TEXTS: dict[tuple, tuple[str | None, list[str]]] = {}
 _TEXTS_MAX = 4096
 
+# A practice opened from outside a chat: Telegram's `t.me/<bot>?start=practice-<slug>`,
+# Messenger's `m.me/<page>?ref=practice-<slug>`, and on SMS the words `START
+# practice-<slug>` all reach the START command with this payload (bot/commands.py).
+DEEP_LINK_PREFIX = "practice-"
+
 
 @dataclass(frozen=True)
 class StoryPiece:
@@ -91,6 +96,24 @@ def _texts(session: Session, practice_id: int, lang: str, content_hash: str | No
             _TEXTS.clear()
         _TEXTS[key] = (title, texts)
     return title, texts
+
+
+def start_payload(slug: str) -> str:
+    """What START carries to open the practice: `practice-<slug>`."""
+    return DEEP_LINK_PREFIX + slug
+
+
+def telegram_link(*, bot: str, slug: str) -> str | None:
+    """The Telegram deep link that opens the practice with the bot named `bot`; None
+    when the payload is longer than the 64 characters Telegram passes on."""
+    payload = start_payload(slug)
+    return f"https://t.me/{bot.lstrip('@')}?start={payload}" if len(payload) <= 64 else None
+
+
+def sms_words(slug: str) -> str:
+    """What a member sends by SMS to open the practice: START (a fixed word on every
+    channel, bot/commands.py) with the same payload as the deep link."""
+    return f"START {start_payload(slug)}"
 
 
 def practice_by_slug(*, session: Session, slug: str) -> Practice | None:

@@ -97,8 +97,12 @@ def snippet_replies(story: StoryPiece, tried: Reply | None = None) -> list[Reply
 
 def tried_line(turn: Turn, practice_id: int) -> Reply | None:
     """"Tried by N enterprises in M countries", or None when nobody has reported it."""
-    reach = replication.reach(session=turn.session, practice_id=practice_id,
-                              sandbox=turn.member.sandbox)
+    return reach_reply(replication.reach(session=turn.session, practice_id=practice_id,
+                                         sandbox=turn.member.sandbox))
+
+
+def reach_reply(reach: replication.Reach) -> Reply | None:
+    """The line for a practice's reach (a printed manual says it too), None for nobody."""
     if reach.enterprises == 0:
         return None
     if reach.enterprises == 1:

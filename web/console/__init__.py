@@ -22,6 +22,7 @@ from web.console import (
     drafts,
     faq,
     home,
+    manuals,
     member_actions,
     members,
     organisations,
@@ -38,8 +39,8 @@ from web.console import (
 from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound, is_htmx
 
 AREAS = (auth, home, questions, answers, faq, reports, practices, practice_editor,
-         practice_versions, sms, drafts, texts, members, member_actions, audit, accounts,
-         organisations, broadcasts, visits, visit_feed)
+         practice_versions, manuals, sms, drafts, texts, members, member_actions, audit,
+         accounts, organisations, broadcasts, visits, visit_feed)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:
