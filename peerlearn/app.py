@@ -69,6 +69,10 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     for error in unavailable.ERRORS:  # database out of reach: 503, not 500
         app.add_exception_handler(error, unavailable.answer)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "web" / "static"), name="static")
+    # The Noto fonts the printed manuals embed, for pages in Khmer, Lao, Burmese and Thai
+    # on a machine without them (web/static/scripts.css asks for them by Unicode range).
+    app.mount("/fonts", StaticFiles(directory=PROJECT_ROOT / "services" / "manuals" / "fonts"),
+              name="fonts")
     app.add_middleware(JsonOnly)
     app.add_middleware(SecurityHeaders)
     # Outermost: a body over the limit is refused before anything reads it.
