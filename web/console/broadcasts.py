@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from content.channels import kinds
 from content.languages import LANGUAGES, TOPICS
-from content.models import Practice
+from content.models import Organisation, Practice
 from services.broadcasts import Audience, NotSendable, manage, plan, progress
 from services.sms import prices
 from services.sms.prices import Pricer
@@ -57,14 +57,15 @@ def make_router(console: Console) -> APIRouter:
                      practice: Short = "", country: Many = None, language: Many = None,
                      channel: Many = None, topic: Many = None, role: Many = None,
                      weekly: Short = "", sandbox: Short = "", send_at: Short = "",
-                     ) -> Response:
+                     organisation: Short = "") -> Response:
         """Keeps the draft and shows its preview."""
         form = await request.form()
         texts = {lang.code: str(form.get(f"text_{lang.code}") or "")[:manage.MAX_TEXT + 1]
                  for lang in LANGUAGES}
         audience = Audience(tuple(country or ()), tuple(language or ()),
                             tuple(channel or ()), tuple(topic or ()), tuple(role or ()),
-                            weekly=bool(weekly), sandbox=bool(sandbox))
+                            organisation_id=int(organisation) if organisation.isdigit()
+                            else None, weekly=bool(weekly), sandbox=bool(sandbox))
         values = {"title": title, "texts": texts, "practice": practice,
                   "audience": audience, "send_at": send_at}
         try:
@@ -144,6 +145,8 @@ def _form(console: Console, request: Request, current: Current, values: dict,
     with console.db() as session:
         practices = session.exec(select(Practice.id, Practice.slug).where(
             Practice.status == "published").order_by(Practice.slug)).all()
+        organisations = session.exec(select(Organisation.id, Organisation.name).order_by(
+            Organisation.name)).all() if current.principal.is_admin else []
     values = {"title": "", "texts": {}, "practice": "", "audience": Audience(),
               "send_at": "", **values}
     options = {"country": [(c, c) for c in COUNTRIES],
@@ -152,7 +155,8 @@ def _form(console: Console, request: Request, current: Current, values: dict,
                "topic": [(t, t) for t in TOPICS], "role": [(r, r) for r in ROLES]}
     return console.render(request, current, NEW, {
         "values": values, "error": error, "practices": practices, "languages": LANGUAGES,
-        "options": options}, status_code=422 if error else 200)
+        "options": options, "organisations": organisations},
+        status_code=422 if error else 200)
 
 
 def _when(value: str) -> datetime | None:

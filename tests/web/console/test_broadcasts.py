@@ -81,3 +81,18 @@ def test_cancelling_withdraws_what_waits(client_as, services):
     assert "Cancelled: what was not sent is withdrawn." in page and "100 %" in page
     with Session(services.db) as session:
         assert session.exec(select(OutboundMessage.status)).all() == ["withdrawn"]
+
+
+def test_an_admin_may_pick_the_organisation(client_as, services, world):
+    member(services.db, "+85512000001", language="km", country="KH")
+    parcs = member(services.db, "+639170000004", language="fil", country="PH",
+                   organisation_id=world.orgs["parc"])
+    admin = client_as("admin")
+    assert "Only the members of this organisation." in admin.get("/admin/broadcasts/new").text
+    assert "Only the members of this organisation." not in client_as("moderator").get(
+        "/admin/broadcasts/new").text
+    where = compose(admin, text_en="Hello",
+                    organisation=str(world.orgs["parc"])).headers["location"]
+    post(admin, where + "/send")
+    with Session(services.db) as session:
+        assert session.exec(select(OutboundMessage.member_id)).all() == [parcs]
