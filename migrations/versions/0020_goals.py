@@ -1,0 +1,42 @@
+"""Goals partner organisations set for their indicators (content/models/programme.py).
+
+Revision ID: 0020
+Revises: 0017
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0020"
+down_revision: str | None = "0017"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TEXT = sqlmodel.sql.sqltypes.AutoString
+
+
+def upgrade() -> None:
+    op.create_table(
+        "goal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("indicator", TEXT(length=32), nullable=False),
+        sa.Column("country", TEXT(length=2), nullable=True),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("target", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"]),
+        sa.ForeignKeyConstraint(["created_by"], ["console_account.id"]),
+        sa.PrimaryKeyConstraint("id"))
+    op.create_index("ix_goal_organisation_id", "goal", ["organisation_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_goal_organisation_id", table_name="goal")
+    op.drop_table("goal")
