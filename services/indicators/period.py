@@ -63,7 +63,8 @@ class week_of(FunctionElement):  # noqa: N801 (an SQL function reads as one)
 @compiles(week_of, "sqlite")
 def _week_sqlite(element, compiler, **kw) -> str:
     # 'weekday 0' moves forward to the Sunday (itself if Sunday); six days back is Monday.
-    return "date(%s, 'weekday 0', '-6 days')" % compiler.process(element.clauses, **kw)
+    column = compiler.process(element.clauses, **kw)
+    return f"date({column}, 'weekday 0', '-6 days')"
 
 
 @compiles(week_of, "postgresql")
