@@ -22,6 +22,7 @@ from web.console import (
     drafts,
     faq,
     home,
+    indicators,
     member_actions,
     members,
     organisations,
@@ -37,7 +38,7 @@ from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound
 
 AREAS = (auth, home, questions, answers, faq, reports, practices, practice_editor,
          practice_versions, sms, drafts, texts, members, member_actions, audit, accounts,
-         organisations, broadcasts)
+         organisations, broadcasts, indicators)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:
