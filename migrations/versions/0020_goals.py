@@ -1,4 +1,7 @@
-"""Goals partner organisations set for their indicators (content/models/programme.py).
+"""Goals partner organisations set for their indicators (content/models/programme.py),
+and an index for the indicators' active members: who wrote in a period, read from the
+index alone (SQLite otherwise skip-scans ix_inbound_status: 376 -> 234 ms over 500,000
+inbound messages, bench/indicators.py).
 
 Revision ID: 0020
 Revises: 0017
@@ -35,8 +38,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["created_by"], ["console_account.id"]),
         sa.PrimaryKeyConstraint("id"))
     op.create_index("ix_goal_organisation_id", "goal", ["organisation_id"])
+    op.create_index("ix_inbound_received", "inboundmessage",
+                    ["received_at", "member_id", "channel"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inbound_received", table_name="inboundmessage")
     op.drop_index("ix_goal_organisation_id", table_name="goal")
     op.drop_table("goal")
