@@ -40,7 +40,9 @@ def svg(figure: Figure) -> Markup:
     rows = max(1, len(figure.labels))
     height = 120 + 22 * rows if figure.chart.startswith("hbar") else 340
     legend = len(figure.series) > 1 or figure.chart in ("stacked", "hbar_stacked")
-    chart = KINDS[figure.chart](**options(height=height, no_prefix=True, show_legend=legend))
+    chart = KINDS[figure.chart](**options(
+        height=height, no_prefix=True, show_legend=legend,
+        x_label_rotation=0 if figure.chart.startswith("hbar") else 30))  # weeks slant
     chart.title = figure.title
     chart.x_labels = list(figure.labels)
     for series in figure.series:
