@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "simulator.use": EVERYONE,  # the chat simulator, where it needs a login (a sandbox)
     "broadcasts.read": READERS,  # their organisation's broadcasts and progress
     "broadcasts.send": STAFF,  # compose, schedule, send, cancel
+    "indicators.read": READERS,  # the dashboard of their organisation's members
+    "goals.set": STAFF,  # their organisation's goals (admins: any organisation's)
 }
 
 

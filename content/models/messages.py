@@ -27,6 +27,9 @@ class InboundMessage(SQLModel, table=True):
         UniqueConstraint("provider", "provider_key"),
         Index("ix_inbound_status", "status", "received_at"),
         Index("ix_inbound_member", "member_id", "received_at"),
+        # Who wrote in a period (the indicators' active members), read from the index
+        # alone: without it SQLite skip-scans ix_inbound_status (migration 0019).
+        Index("ix_inbound_received", "received_at", "member_id", "channel"),
         # The messages still waiting, by address: the processors' claim asks whether an
         # earlier one of the same address waits (bot/inbox.py), and `heads` groups them.
         Index("ix_inbound_waiting", "provider", "channel", "address", "id",

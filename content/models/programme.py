@@ -1,8 +1,9 @@
-"""The programme's tools: SMS prices per destination, and broadcasts with their cost."""
+"""The programme's tools: SMS prices per destination, broadcasts with their cost, and
+the goals partner organisations set for their indicators."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
@@ -46,3 +47,19 @@ class Broadcast(SQLModel, table=True):
     created_at: datetime = created_field()
     queued_at: datetime | None = None
     cancelled_at: datetime | None = None
+
+
+class Goal(SQLModel, table=True):
+    """A target a partner organisation sets for one indicator over a period (both days
+    included), optionally in one country: "200 members onboarded in KH". Its progress
+    is measured by services/indicators/goals.py with the dashboard's own figures."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    indicator: str = Field(max_length=32)  # a key of services.indicators.goals.GOALS
+    country: str | None = Field(default=None, max_length=2)
+    period_start: date
+    period_end: date
+    target: int
+    created_by: int | None = Field(default=None, foreign_key="console_account.id")
+    created_at: datetime = created_field()

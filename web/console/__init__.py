@@ -22,6 +22,7 @@ from web.console import (
     drafts,
     faq,
     home,
+    indicators,
     manuals,
     member_actions,
     members,
@@ -40,7 +41,7 @@ from web.console.core import PREFIX, Console, Forbidden, LoginRequired, NotFound
 
 AREAS = (auth, home, questions, answers, faq, reports, practices, practice_editor,
          practice_versions, manuals, sms, drafts, texts, members, member_actions, audit,
-         accounts, organisations, broadcasts, visits, visit_feed)
+         accounts, organisations, broadcasts, visits, visit_feed, indicators)
 
 
 def make_router(services) -> tuple[APIRouter, Console]:
