@@ -116,10 +116,10 @@ class Expect:
                 tally[2] += r["a_shares_contact"] or r["b_shares_contact"]
         return [(w, *t) for w, t in sorted(weeks.items())]
 
-    def visits(self):
+    def visits(self):  # the generated programme has interest, and no visit yet
         counts = Counter(self.week(r["created_at"]) for r in self.ours("visits")
                          if self.within(r["created_at"]))
-        return [(w, counts[w]) for w in self.f.weeks()]
+        return [(w, counts[w], 0) for w in self.f.weeks()]
 
     def documented(self):
         rows = self.ours("practices")
@@ -241,3 +241,35 @@ def test_default_period_is_twelve_iso_weeks(services):
     filters = default_filters(date(2026, 11, 20))  # a Friday
     assert filters.weeks()[0] == "2026-08-31" and filters.weeks()[-1] == "2026-11-16"
     assert len(filters.weeks()) == 12
+
+
+def test_visits_made_are_yes_answers_to_visits_that_took_place(services):
+    from content.models import Practice
+    from content.models.visits import Visit, VisitInvite
+    from tests.services.test_broadcasts import member
+
+    today = date.today()
+    db = services.db
+    went, declined, simulated = (member(db, f"+8551200000{n}", language="km", country="KH",
+                                        **extra)
+                                 for n, extra in ((1, {}), (2, {}), (3, {"sandbox": "S" * 22})))
+    with Session(db) as session:
+        practice = session.exec(select(Practice.id)).first()
+        last_week = today - timedelta(days=7)
+        visits = {name: Visit(practice_id=practice, starts_on=day, ends_on=day, place="Takeo",
+                              capacity=5, status=status, created_by="t")
+                  for name, day, status in (("over", last_week, "planned"),
+                                            ("cancelled", last_week, "cancelled"),
+                                            ("to come", today + timedelta(days=7), "planned"))}
+        session.add_all(visits.values())
+        session.flush()
+        for visit, who, answer in (("over", went, "yes"), ("over", declined, "no"),
+                                   ("over", simulated, "yes"), ("cancelled", declined, "yes"),
+                                   ("to come", declined, "yes")):
+            session.add(VisitInvite(visit_id=visits[visit].id, member_id=who, status=answer))
+        session.commit()
+        found = figure(session=session, principal=admin(), key="visits",
+                       filters=default_filters(today))
+    week = (last_week - timedelta(days=last_week.weekday())).isoformat()
+    made = {row[0]: row[2] for row in found.rows}
+    assert made[week] == 1 and sum(made.values()) == 1
