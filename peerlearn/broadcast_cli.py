@@ -14,7 +14,7 @@ from peerlearn.migrate import ensure_migrated
 from peerlearn.settings import Settings
 from services.broadcasts import Audience, NotSendable, Plan, plan, queue
 from services.sms import prices
-from webhooks.channels.registry import limits
+from webhooks.channels.registry import overall_rates
 
 
 def many(what: str):
@@ -66,7 +66,7 @@ def broadcast(
                     send_at=send_at)
     pricer = prices.Pricer(prices.table(settings.sms_prices_file,
                                         settings.sms_price_per_segment))
-    rates = {p: limit.overall for p, limit in limits(settings).items()}
+    rates = overall_rates(settings)
     try:
         with session_scope(engine) as session:
             typer.echo(describe(plan(session, row, pricer, rates)))

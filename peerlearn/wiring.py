@@ -52,7 +52,7 @@ class Services:
     def rates(self) -> dict[str, float | None]:
         """Messages a second each provider sends at in all (None: no limit), for how
         long a broadcast takes."""
-        return {provider: limit.overall for provider, limit in limits(self.settings).items()}
+        return registry.overall_rates(self.settings)
 
     def send_rates(self) -> dict[str, str]:
         """Whether send rates are shared (Redis) or this process's own, for /readyz."""

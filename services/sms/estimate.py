@@ -34,17 +34,15 @@ class Estimate:
         return self.segments > BUDGET
 
 
-def estimate(text: str, *, price_per_segment: float | None = None,
-             price: Price | None = None) -> Estimate:
-    """The estimate for `text` sent as an SMS, at `price` (or a bare price per segment)."""
-    if price is not None:
-        price_per_segment = price.price
+def estimate(text: str, *, price: Price | None = None) -> Estimate:
+    """The estimate for `text` sent as an SMS, at `price` (services/sms/prices.py)."""
+    unit = price.price if price is not None else None
     sent = gsm_friendly(text)
     info = count(sent)
     single, multi = LIMITS[info.encoding]
     limit = single if info.segments == 1 else multi
     last = info.parts[-1] if info.parts else ""
     used = sum(septets(c) or 0 for c in last) if info.encoding == GSM7 else utf16_units(last)
-    cost = None if price_per_segment is None else round(price_per_segment * info.segments, 6)
+    cost = None if unit is None else round(unit * info.segments, 6)
     return Estimate(info.encoding, info.segments, info.units, limit - used, cost,
                     count(text).encoding, sent != text, price)

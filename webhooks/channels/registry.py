@@ -41,6 +41,11 @@ def limits(settings: Any, share: float = 1.0) -> dict[str, Limit]:
     return found
 
 
+def overall_rates(settings: Any) -> dict[str, float | None]:
+    """Messages a second each provider sends at in all (None: no limit)."""
+    return {provider: limit.overall for provider, limit in limits(settings).items()}
+
+
 def configured(settings: Any) -> bool:
     """Whether any real provider has credentials."""
     return any(channel.configured(settings) for channel in CHANNELS)
