@@ -8,7 +8,10 @@ Every tick (about every 30 s; a tick with nothing due costs a few indexed querie
 Every scan (every few minutes, and on the first tick), the work that reads whole tables:
 - follow-up jobs for practices read to the end long enough ago (schedule_followups);
 - the weekly story (services.scheduling.queue_weekly_stories), which also sends the
-  stories held back by quiet hours once they are over.
+  stories held back by quiet hours once they are over;
+- the SMS roll-up's rows folded into one per day, country and organisation
+  (services.indicators.rollup.squash), so the SMS indicator reads few rows;
+- the goals' progress measured again (services.indicators.goals.remeasure).
 
 Any number of workers may tick at once: jobs are claimed with FOR UPDATE SKIP LOCKED
 (PostgreSQL) and finished in the transaction that queues their messages (see bot/jobs);
@@ -41,6 +44,8 @@ from bot.replies import Reply
 from content.channels import kind
 from content.db import session_scope
 from content.models import utcnow
+from services.indicators.goals import remeasure
+from services.indicators.rollup import squash
 from services.scheduling import queue_weekly_stories, schedule_followups
 from services.scheduling.story_text import Render, RendererFactory, default_renderer
 from services.stories import StoryPiece
@@ -63,6 +68,8 @@ class Tick:
     swept: int | None = None
     followups: int | None = None
     stories: int | None = None
+    squashed: int | None = None
+    goals: int | None = None
 
 
 @dataclass
@@ -90,6 +97,8 @@ class Scheduler:
         done.swept = _guard("answering sweep", self.sweep, now)
         if scan:
             done.stories = _guard("weekly stories", self.stories, now)
+            done.squashed = _guard("SMS roll-up", self.squash, now)
+            done.goals = _guard("goals", self.goals, now)
         return done
 
     async def run(self, stop: asyncio.Event, every: float = 30.0) -> None:
@@ -130,6 +139,17 @@ class Scheduler:
         """This week's story for everyone due one."""
         return queue_weekly_stories(db=self.db, now=now,
                                     renderer_factory=story_renderer(self.catalog))
+
+
+    def squash(self, now: datetime) -> int:
+        """The SMS roll-up's rows folded (services/indicators/rollup.py)."""
+        with session_scope(self.db) as session:
+            return squash(session)
+
+    def goals(self, now: datetime) -> int:
+        """The progress of goals whose period is not over, measured again."""
+        with session_scope(self.db) as session:
+            return remeasure(session=session, now=now)
 
 
 def story_renderer(catalog: Catalog) -> RendererFactory:

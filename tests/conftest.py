@@ -12,9 +12,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
-import content.models  # noqa: F401
 from content.db import make_engine, normalize_url, session_scope
 from content.importer import import_drafts
+from content.models import SmsDay
 from content.validate import load_pack
 from peerlearn.migrate import upgrade
 from peerlearn.settings import BUNDLED_PACKS, Settings
@@ -81,6 +81,8 @@ def clear(engine: Engine, *, keep_content: bool = True) -> None:
             if keep_content and table.name in CONTENT_TABLES:
                 continue
             session.exec(table.delete())
+        # The outbox's triggers wrote their removals to the SMS roll-up as it emptied.
+        session.exec(SmsDay.__table__.delete())
 
 
 @pytest.fixture

@@ -20,13 +20,13 @@ from content.models.messages import DispatchWorker, InboundMessage, OutboundMess
 from content.models.offers import MemberOffer as MemberOffer  # exported
 from content.models.peers import Introduction, Job, ReplicationReport, VisitInterest
 from content.models.practices import Faq, Practice, PracticeTranslation, Reading, Snippet
-from content.models.programme import Broadcast, Goal, SmsPrice
+from content.models.programme import Broadcast, Goal, SmsDay, SmsPrice
 from content.models.questions import Answer, Question, QuestionRoute
 from content.models.search import SearchDoc
 from content.models.visits import Visit, VisitInvite
 
 __all__ = [
-    "Answer", "ApiToken", "AuditLog", "Broadcast", "SmsPrice", "CatalogText",
+    "Answer", "ApiToken", "AuditLog", "Broadcast", "SmsDay", "SmsPrice", "CatalogText",
     "ConsoleAccount", "ConsoleSession",
     "ConversationState", "DispatchWorker", "LoginFailure", "PracticeVersion", "Faq", "Goal",
     "Identity", "InboundMessage",

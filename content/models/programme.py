@@ -63,3 +63,21 @@ class Goal(SQLModel, table=True):
     target: int
     created_by: int | None = Field(default=None, foreign_key="console_account.id")
     created_at: datetime = created_field()
+    value: int | None = None  # the progress when last measured; None: never measured
+    measured_at: datetime | None = None
+
+
+class SmsDay(SQLModel, table=True):
+    """SMS per day (UTC), member's country and organisation: messages, segments, actual
+    and estimated cost. Written only by triggers on the outbox (migration 0020), a row
+    per change; services/indicators/rollup.py squashes them into one per group. Read as
+    sums: the indicators' SMS figure."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    country: str | None = Field(default=None, max_length=2)
+    organisation_id: int | None = None
+    messages: int = 0
+    segments: int = 0
+    actual: float = 0.0
+    estimate: float = 0.0

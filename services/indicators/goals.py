@@ -1,12 +1,18 @@
 """Goals a partner organisation sets (content/models/programme.py: Goal) and their
 progress, measured with the dashboard's own figures over the goal's period, country and
-organisation, so a goal and the dashboard never disagree."""
+organisation, so a goal and the dashboard never disagree.
+
+A goal's progress is stored with the time it was measured (migration 0020): when the
+goal is set, at every scheduler scan while its period runs (and once after it ends),
+and when a moderator asks (the overview's "Measure again"). The overview reads what is
+stored, so its cost does not grow with the number of goals; a goal never measured yet
+is measured live."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -88,8 +94,7 @@ def create(*, session: Session, principal: Principal, organisation_id: int | Non
     goal = Goal(organisation_id=organisation_id, indicator=indicator, country=country or None,
                 period_start=start, period_end=end, target=target,
                 created_by=principal.account_id, created_at=utcnow())
-    session.add(goal)
-    session.flush()
+    _measured(session, goal, utcnow())
     record(session=session, actor=principal, action="goal.set", target_type="goal",
            target_id=goal.id, indicator=indicator, country=goal.country, target=target,
            period=f"{start.isoformat()}/{end.isoformat()}", organisation_id=organisation_id)
@@ -99,17 +104,33 @@ def create(*, session: Session, principal: Principal, organisation_id: int | Non
 def progress(*, session: Session, principal: Principal,
              organisation_id: int | None = None) -> list[Progress]:
     """The goals the account sees (its organisation's; an admin's: every one, or one
-    organisation's), newest first, each with its value now."""
-    query = select(Goal, Organisation).join(Organisation,
-                                            Organisation.id == Goal.organisation_id)
-    if not principal.is_admin:
-        query = query.where(Goal.organisation_id == principal.organisation_id)
-    elif organisation_id is not None:
-        query = query.where(Goal.organisation_id == organisation_id)
-    found = session.exec(query.order_by(Goal.created_at.desc(), Goal.id.desc())).all()
+    organisation's), newest first, each with its stored value (measured live if none)."""
     return [Progress(goal, org.name, GOALS[goal.indicator].label,
-                     measure(session=session, goal=goal, organisation=org))
-            for goal, org in found if goal.indicator in GOALS]
+                     goal.value if goal.value is not None
+                     else measure(session=session, goal=goal, organisation=org))
+            for goal, org in _seen(session, principal, organisation_id)]
+
+
+def measure_again(*, session: Session, principal: Principal,
+                  organisation_id: int | None = None) -> int:
+    """Measures the goals the account sees now and stores their values."""
+    now = utcnow()
+    found = _seen(session, principal, organisation_id)
+    for goal, org in found:
+        _measured(session, goal, now, org)
+    return len(found)
+
+
+def remeasure(*, session: Session, now: datetime) -> int:
+    """The scheduler's part: goals whose period has not ended, and those not measured
+    since it ended, measured again and stored."""
+    today = now.date()
+    found = [(goal, org) for goal, org in _seen(session, ADMIN, None)
+             if goal.period_end >= today - timedelta(days=1) or goal.measured_at is None
+             or goal.measured_at.date() <= goal.period_end]
+    for goal, org in found:
+        _measured(session, goal, now, org)
+    return len(found)
 
 
 def measure(*, session: Session, goal: Goal, organisation: Organisation) -> int:
@@ -120,3 +141,25 @@ def measure(*, session: Session, goal: Goal, organisation: Organisation) -> int:
                       organisation_country=organisation.country)
     return indicator.total(indicator.figure(session=session, principal=ADMIN,
                                             filters=filters).rows)
+
+
+def _measured(session: Session, goal: Goal, now: datetime,
+              organisation: Organisation | None = None) -> None:
+    session.add(goal)
+    session.flush()
+    organisation = organisation or session.get(Organisation, goal.organisation_id)
+    goal.value = measure(session=session, goal=goal, organisation=organisation)
+    goal.measured_at = now
+    session.flush()
+
+
+def _seen(session: Session, principal: Principal,
+          organisation_id: int | None) -> list[tuple[Goal, Organisation]]:
+    query = select(Goal, Organisation).join(Organisation,
+                                            Organisation.id == Goal.organisation_id) \
+        .where(Goal.indicator.in_(list(GOALS)))
+    if not principal.is_admin:
+        query = query.where(Goal.organisation_id == principal.organisation_id)
+    elif organisation_id is not None:
+        query = query.where(Goal.organisation_id == organisation_id)
+    return list(session.exec(query.order_by(Goal.created_at.desc(), Goal.id.desc())).all())

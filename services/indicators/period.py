@@ -71,3 +71,21 @@ def _week_sqlite(element, compiler, **kw) -> str:
 def _week_postgresql(element, compiler, **kw) -> str:
     column = compiler.process(element.clauses, **kw)
     return f"to_char(date_trunc('week', {column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
+
+
+class week_of_day(FunctionElement):  # noqa: N801
+    """SQL: the Monday of a date's week, 'YYYY-MM-DD'."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(week_of_day, "sqlite")
+def _week_day_sqlite(element, compiler, **kw) -> str:
+    return _week_sqlite(element, compiler, **kw)
+
+
+@compiles(week_of_day, "postgresql")
+def _week_day_postgresql(element, compiler, **kw) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"to_char(date_trunc('week', CAST({column} AS timestamp)), 'YYYY-MM-DD')"

@@ -11,9 +11,14 @@ from services.access import Principal, member_scope
 from services.indicators.period import Filters
 
 
-def counted(principal: Principal, filters: Filters, member=Member) -> ColumnElement[bool]:
-    """SQL: the member (or an alias of the table) counts under these filters."""
-    conditions = [member.sandbox.is_(None), member_scope(principal, member)]
+def counted(principal: Principal, filters: Filters, member=Member, *,
+            rolled_up: bool = False) -> ColumnElement[bool]:
+    """SQL: the member (or an alias of the table) counts under these filters. With
+    `rolled_up`, `member` is a roll-up table with the members' country and organisation
+    (content/models/programme.py: SmsDay), simulator members left out when it was kept."""
+    conditions = [member_scope(principal, member)]
+    if not rolled_up:
+        conditions.append(member.sandbox.is_(None))
     if filters.country:
         conditions.append(member.country == filters.country)
     if filters.organisation_id is not None:

@@ -1,38 +1,36 @@
-"""SMS segments and their cost per week and the member's country. Segments are the
-provider's billed count where it reported one, else our own count; the actual cost is
-unit_price × billed_segments (known once the provider reported), the estimate the
-outbox row's cost_estimate (migration 0017). Rows never handed to a provider
-(suppressed, skipped) cost nothing and are left out."""
+"""SMS segments and their cost per week and the member's country, read from the daily
+roll-up the outbox's triggers keep (migration 0020, content/models/programme.py:
+SmsDay). Segments are the provider's billed count where it reported one, else our own
+count; the actual cost is unit_price × billed_segments (known once the provider
+reported), the estimate the outbox row's cost_estimate. Rows never handed to a provider
+(suppressed, skipped, withdrawn) cost nothing and are left out. A row counts under the
+country and organisation its member had when it was queued (or last changed)."""
 
 from __future__ import annotations
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from content.models import Member, OutboundMessage
+from content.models import SmsDay
 from services.access import Principal
 from services.indicators.figure import Figure, weekly_series
-from services.indicators.period import Filters, week_of
-from services.indicators.scope import between, counted
+from services.indicators.period import Filters, week_of_day
+from services.indicators.scope import counted
 
-NOT_SENT = ("suppressed", "skipped")
 COLUMNS = ("week", "country", "messages", "segments", "actual cost", "estimated cost")
 
 
 def sms_cost(*, session: Session, principal: Principal, filters: Filters) -> Figure:
     """Per week and country: messages, segments, actual and estimated cost."""
-    week = week_of(OutboundMessage.created_at)
-    country = func.coalesce(Member.country, "?")
-    out = OutboundMessage
-    query = select(week, country, func.count(),
-                   func.sum(func.coalesce(out.billed_segments, out.segments, 0)),
-                   func.sum(out.unit_price * out.billed_segments),
-                   func.sum(out.cost_estimate)) \
-        .join(Member, Member.id == out.member_id) \
-        .where(counted(principal, filters), between(out.created_at, filters),
-               out.channel == "sms", out.status.not_in(NOT_SENT)) \
-        .group_by(week, country).order_by(week, country)
-    rows = [(w, c, n, int(s or 0), round(a or 0, 4), round(e or 0, 4))
+    week = week_of_day(SmsDay.day)
+    country = func.coalesce(SmsDay.country, "?")
+    query = select(week, country, func.sum(SmsDay.messages), func.sum(SmsDay.segments),
+                   func.sum(SmsDay.actual), func.sum(SmsDay.estimate)) \
+        .where(counted(principal, filters, SmsDay, rolled_up=True),
+               SmsDay.day >= filters.start, SmsDay.day <= filters.end) \
+        .group_by(week, country).having(func.sum(SmsDay.messages) != 0) \
+        .order_by(week, country)
+    rows = [(w, c, int(n), int(s or 0), round(a or 0, 4), round(e or 0, 4))
             for w, c, n, s, a, e in session.exec(query).all()]
     weeks = filters.weeks()
     names = sorted({r[1] for r in rows})

@@ -139,7 +139,7 @@ class Expect:
         counts = defaultdict(lambda: [0, 0, 0.0, 0.0])
         for r in self.ours("sms"):
             if self.within(r["created_at"]) and r["channel"] == "sms" \
-                    and r["status"] not in ("suppressed", "skipped"):
+                    and r["status"] not in ("suppressed", "skipped", "withdrawn"):
                 tally = counts[(self.week(r["created_at"]),
                                 self.members[r["member_id"]]["country"] or "?")]
                 tally[0] += 1

@@ -39,7 +39,8 @@ LANGS = ("km", "lo", "en")
 ROLES = ("member", "expert")
 CHANNELS = ("sms", "telegram")
 OUTCOMES = ("interested", "tried", "adopted", "adapted", "abandoned")
-SMS_STATUSES = ("delivered", "sent", "queued", "suppressed", "skipped", "failed")
+SMS_STATUSES = ("delivered", "sent", "queued", "suppressed", "skipped", "failed",
+                "withdrawn")
 
 
 @dataclass

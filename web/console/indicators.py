@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -29,7 +30,8 @@ def make_router(console: Console) -> APIRouter:
     router = APIRouter()
     reader = Depends(console.allow("indicators.read"))
     setter = Depends(console.allow("goals.set"))
-    console.notices.update(goal_set="The goal is set.")
+    console.notices.update(goal_set="The goal is set.",
+                           goals_measured="The goals are measured again.")
 
     @router.get("/indicators", response_class=HTMLResponse)
     def overview(request: Request, current: Current = reader) -> HTMLResponse:
@@ -79,6 +81,16 @@ def make_router(console: Console) -> APIRouter:
         except goals.Refused as exc:
             return _overview(console, request, current, values, error=str(exc))
         return console.redirect(f"{PREFIX}/indicators", ok="goal_set")
+
+    @router.post("/indicators/goals/measure", response_class=HTMLResponse)
+    def measure_again(request: Request, current: Current = reader, org: Short = "") -> Response:
+        """Measures the goals the account sees now (the scheduler does it every scan)."""
+        with console.db() as session:
+            organisation = _organisation(session, org) if current.principal.is_admin else None
+            goals.measure_again(session=session, principal=current.principal,
+                                organisation_id=organisation.id if organisation else None)
+        chosen = f"?{urlencode({'org': organisation.slug})}" if organisation else ""
+        return console.redirect(f"{PREFIX}/indicators{chosen}", ok="goals_measured")
 
     return router
 
