@@ -127,6 +127,20 @@ def offer_expiry(visit: Visit, now: datetime) -> datetime | None:
     return now + OFFER_HOLD if starts - now >= OFFER_HOLD else now + (starts - now) / 2
 
 
+def hold_offers(*, session: Session, visit: Visit, now: datetime) -> None:
+    """After the visit's dates changed: no offer is held longer than one made now would
+    be, so none runs past the new start."""
+    bound = offer_expiry(visit, now) or now
+    for row in session.exec(select(VisitInvite).where(VisitInvite.visit_id == visit.id,
+                                                      VisitInvite.status == "offered")):
+        if row.offer_expires_at is None or row.offer_expires_at > bound:
+            row.offer_expires_at = bound
+            session.add(row)
+            _drop(session, row.id, (LAPSE,))
+            schedule(session=session, kind=LAPSE, member_id=row.member_id, ref_id=row.id,
+                     due_at=bound)
+
+
 def lapse(*, session: Session, invite: VisitInvite, now: datetime) -> bool:
     """An offer not answered by its expiry lapses: the member has no seat, the seat goes
     to the next waiting member, and the member is told (a `visit_lapsed` job, which

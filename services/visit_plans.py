@@ -115,6 +115,7 @@ def change(*, session: Session, principal: Principal, visit: Visit, window: Wind
     session.add(visit)
     session.flush()
     if moved:
+        visit_invites.hold_offers(session=session, visit=visit, now=now)
         for invite in _notified(session, visit.id):
             schedule(session=session, kind=CHANGE, member_id=invite.member_id,
                      ref_id=invite.id, due_at=now)

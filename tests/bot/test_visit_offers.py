@@ -1,7 +1,8 @@
 """A seat offered from the waiting list is held for 48 hours (half the time left when the
-visit starts sooner); unanswered, it lapses: the member is told, the seat goes to the
-next waiting member. Dialog tables on SMS and Telegram; the lapse runs in the worker's
-pass over due jobs, with the clock moved to when it is due (no waiting)."""
+visit starts sooner, or is moved nearer); unanswered, it lapses: the member is told,
+the seat goes to the next waiting member. Dialog tables on SMS and Telegram; the lapse
+runs in the worker's pass over due jobs, with the clock moved to when it is due (no
+waiting)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from content.db import session_scope
 from content.models import Visit, VisitInvite, utcnow
-from services import visit_invites
+from services import visit_invites, visit_plans
 from tests.bot.test_dialogs import CHANNELS, onboard
-from tests.bot.test_visit_invites import invite, plan, run_jobs, statuses
+from tests.bot.test_visit_invites import ADMIN, invite, plan, run_jobs, statuses
 from tests.support.chat import Chat, Expect, run_table
 
 THIRD = {"sms": "+85512345670", "telegram": "100003"}
@@ -101,3 +103,20 @@ def test_no_seat_is_offered_once_the_visit_has_started():
     visit = Visit(practice_id=1, starts_on=date(2027, 3, 20), ends_on=date(2027, 3, 21),
                   place="Takeo", capacity=1, created_by="t")
     assert visit_invites.offer_expiry(visit, datetime(2027, 3, 20, 0, tzinfo=UTC)) is None
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_visit_moved_nearer_holds_the_offer_no_longer_than_a_new_one(services, channel):
+    visit_id, (_, second, _) = three_in_line(services, channel)
+    now = utcnow()
+    with session_scope(services.db) as session:
+        visit = session.get(Visit, visit_id)
+        sooner = visit_plans.Window(now.date() + timedelta(days=1),
+                                    now.date() + timedelta(days=1), visit.place, 1)
+        assert visit_plans.change(session=session, principal=ADMIN, visit=visit,
+                                  window=sooner, now=now)
+        starts = datetime.combine(sooner.starts_on, datetime.min.time(), tzinfo=UTC)
+    lapses = expiry(services, visit_id)
+    assert lapses == now + (starts - now) / 2
+    assert run_jobs(services, lapses) >= 1
+    assert statuses(services, visit_id) == ["no", "lapsed", "offered"]
