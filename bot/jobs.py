@@ -37,7 +37,7 @@ from sqlmodel import Session
 
 from bot import relay
 from bot.catalog import Catalog
-from bot.flows import share, tried, visiting
+from bot.flows import share, tried, visit_host, visiting
 from bot.notify import deliver
 from bot.replies import Notice
 from content.db import session_scope
@@ -61,9 +61,14 @@ HANDLERS: dict[str, Handler] = {
     "visit_change": visiting.changed,
     "visit_cancel": visiting.cancelled,
     "visit_reflect": visiting.reflection,
+    "visit_lapse": visiting.lapse,
+    "visit_lapsed": visiting.lapsed,
+    **dict.fromkeys(visit_host.KEYS, visit_host.host_notice),
 }
+# Notices about exchange visits; `visit_lapse` is not one: it moves a seat on at its
+# hour, whatever the member's clock (the notices it leaves wait for their morning).
 VISITS = ("visit_invite", "visit_week", "visit_day", "visit_change", "visit_cancel",
-          "visit_reflect")
+          "visit_reflect", "visit_lapsed", *visit_host.KEYS)
 # Nudges nobody waits for go after the replies; a closed relay is news to a live talk.
 PRIORITIES = {"followup": PRIORITY_BROADCAST, "reach": PRIORITY_BROADCAST,
               "followup_late": PRIORITY_BROADCAST,

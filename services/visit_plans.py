@@ -4,7 +4,8 @@ list, changed or cancelled, and who sees which visits in the console.
 Messages to members are jobs on the scheduler's table (services/scheduling), one per
 invitation, so quiet hours and a member's open dialog are respected by the worker
 (bot/flows/visiting.py sends them). A change of dates or place, and a cancellation,
-reach everyone who said yes or maybe and those on the waiting list.
+reach everyone who said yes or maybe and those on the waiting list. The host hears of
+the visit, of any change and of a cancellation (services/visit_hosts.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlmodel import Session, select
 from content.languages import LANGUAGE_CODES
 from content.models import Job, Practice, Visit, VisitInvite
 from content.models.visits import NOTIFIED
-from services import visit_invites
+from services import visit_hosts, visit_invites
 from services.access import Principal, practice_scope
 from services.audit import record
 from services.scheduling import schedule
@@ -73,9 +74,10 @@ def visit_scope(principal: Principal):
 
 
 def create(*, session: Session, principal: Principal, practice_id: int, window: Window,
-           now: datetime) -> Visit:
-    """A planned visit to the practice's host, organised by the account's organisation
-    (an admin's: the practice's)."""
+           now: datetime, host_member_id: int | None = None) -> Visit:
+    """A planned visit to the practice's host (the member given, else the practice's
+    contributor), organised by the account's organisation (an admin's: the
+    practice's). The host is told."""
     practice = session.exec(select(Practice).where(
         Practice.id == practice_id, practice_scope(principal))).first()
     if practice is None or practice.status != "published":
@@ -86,10 +88,11 @@ def create(*, session: Session, principal: Principal, practice_id: int, window: 
     organisation = practice.organisation_id if principal.is_admin \
         else principal.organisation_id
     visit = Visit(practice_id=practice.id, organisation_id=organisation,
-                  host_member_id=practice.contributor_id, created_by=str(principal)[:200],
-                  created_at=now, **_columns(window))
+                  host_member_id=host_member_id or practice.contributor_id,
+                  created_by=str(principal)[:200], created_at=now, **_columns(window))
     session.add(visit)
     session.flush()
+    visit_hosts.planned(session=session, visit=visit, now=now)
     record(session=session, actor=principal, action="visit.create", target_type="visit",
            target_id=visit.id, practice=practice.slug, starts_on=str(window.starts_on))
     return visit
@@ -98,31 +101,37 @@ def create(*, session: Session, principal: Principal, practice_id: int, window: 
 def change(*, session: Session, principal: Principal, visit: Visit, window: Window,
            now: datetime) -> bool:
     """Saves a new window; members who said yes or maybe, and those waiting, are told
-    when the dates or the place changed (True). More seats go to the waiting list."""
+    when the dates or the place changed (True), the host when anything did. More seats
+    go to the waiting list."""
     if visit.status != "planned":
         raise Refused("A cancelled visit cannot be changed.")
     window = checked(window, min(now.date(), visit.starts_on))
     moved = (visit.starts_on, visit.ends_on, visit.place) != (
         window.starts_on, window.ends_on, window.place)
+    edited = any(getattr(visit, name) != value for name, value in _columns(window).items())
     for name, value in _columns(window).items():
         setattr(visit, name, value)
     visit.updated_at = now
     session.add(visit)
     session.flush()
     if moved:
+        visit_invites.hold_offers(session=session, visit=visit, now=now)
         for invite in _notified(session, visit.id):
             schedule(session=session, kind=CHANGE, member_id=invite.member_id,
                      ref_id=invite.id, due_at=now)
             visit_invites.plan_reminders(session=session, visit=visit, invite=invite,
                                          now=now)
     visit_invites.fill_seats(session=session, visit=visit, now=now)
+    if edited:
+        visit_hosts.changed(session=session, visit=visit, now=now)
     record(session=session, actor=principal, action="visit.change", target_type="visit",
            target_id=visit.id, moved=moved)
     return moved
 
 
 def cancel(*, session: Session, principal: Principal, visit: Visit, now: datetime) -> int:
-    """Cancels the visit; returns how many members will be told (yes, maybe, waiting)."""
+    """Cancels the visit; returns how many members will be told (yes, maybe, waiting;
+    the host is told too)."""
     if visit.status == "cancelled":
         return 0
     visit.status, visit.updated_at = "cancelled", now
@@ -137,6 +146,7 @@ def cancel(*, session: Session, principal: Principal, visit: Visit, now: datetim
     for invite in invites:
         schedule(session=session, kind=CANCEL, member_id=invite.member_id, ref_id=invite.id,
                  due_at=now)
+    visit_hosts.cancelled(session=session, visit=visit, now=now)
     record(session=session, actor=principal, action="visit.cancel", target_type="visit",
            target_id=visit.id, told=len(invites))
     return len(invites)

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from content.models import Member, Practice, Visit, VisitInterest, VisitInvite
 from services import replication
 from services.sandbox import same_sandbox
+from services.visit_attendance import made
 
 LIST_MAX = 9  # practices offered at once: one digit each
 
@@ -111,14 +112,14 @@ def interest_counts(*, session: Session, since: datetime | None = None,
 
 def visits_made(*, session: Session, today: date, since: date | None = None,
                 until: date | None = None) -> list[Tally]:
-    """Real members who made a visit (said yes to one that was not cancelled and whose
-    last day has passed), per practice and the member's country, for visits that
-    ended in [since, until)."""
+    """Real members who made a visit (one not cancelled whose last day has passed; they
+    came, where attendance was recorded for it, else they said yes), per practice and
+    the member's country, for visits that ended in [since, until)."""
     query = select(Visit.practice_id, Member.country,
                    func.count(distinct(VisitInvite.member_id))).join(
         Visit, Visit.id == VisitInvite.visit_id).join(
         Member, Member.id == VisitInvite.member_id).where(
-        VisitInvite.status == "yes", Visit.status == "planned", Visit.ends_on < today,
+        made(), Visit.status == "planned", Visit.ends_on < today,
         same_sandbox(VisitInvite.member_id, None))
     if since is not None:
         query = query.where(Visit.ends_on >= since)

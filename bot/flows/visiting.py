@@ -14,6 +14,7 @@ flowchart LR
   answer -->|1 yes| going([seat: details, reminders a week and a day before])
   answer -->|1 yes, full| waiting([waiting list]) -.->|a seat frees| invite
   answer -->|2 no, 3 maybe| done([thanks, menu])
+  invite -.->|offer not answered in 48 h| lapsed([visit_lapse: lapsed, seat to the next])
   reflect([visit_reflect job, the day after]) --> seen -->|their words| try
   try -->|their words| thanks([TRIED follow-ups at 30 and 90 days])
 ```
@@ -34,7 +35,7 @@ from bot.replies import Choice, Notice, Outcome, Reply, Step
 from bot.turn import Turn
 from content.models import Job, Member, Visit, VisitInvite
 from content.models.visits import ANSWERS, NOTIFIED, PENDING
-from services import stories, visit_invites
+from services import stories, visit_attendance, visit_invites
 from services.visit_plans import dates
 
 CHOICES = tuple(Choice(str(n), f"visit.answer.{a}") for n, a in enumerate(ANSWERS, 1))
@@ -46,7 +47,7 @@ PURPOSE = "visit"
 def question(session: Session, member: Member, visit: Visit, invite: VisitInvite) -> Reply:
     """The invitation, or the seat offered from the waiting list, with the answers."""
     key = "visit.seat" if invite.status == "offered" else "visit.invite"
-    return Reply(key, _params(session, member, visit), CHOICES, fit="title")
+    return Reply(key, visit_params(session, member, visit), CHOICES, fit="title")
 
 
 def ask_again(turn: Turn, invite: VisitInvite) -> Outcome:
@@ -63,8 +64,11 @@ def answer(turn: Turn) -> Outcome:
     if invite is None:
         return to_menu(Reply("not_understood"))
     visit = turn.session.get(Visit, invite.visit_id)
+    if invite.status == "lapsed":  # answered after the seat went to the next member
+        return to_menu(Reply("visit.lapsed", visit_params(turn.session, turn.member, visit),
+                             fit="title"))
     if visit.status != "planned" or visit.ends_on < turn.now.date():
-        return to_menu(Reply("visit.cancelled", _params(turn.session, turn.member, visit),
+        return to_menu(Reply("visit.cancelled", visit_params(turn.session, turn.member, visit),
                              fit="title"))
     number = turn.number
     if number is None or not 1 <= number <= len(ANSWERS):
@@ -73,7 +77,7 @@ def answer(turn: Turn) -> Outcome:
                        Step("visiting", "answer"))
     status = visit_invites.answer(session=turn.session, invite=invite, number=number,
                                   now=turn.now)
-    params = _params(turn.session, turn.member, visit)
+    params = visit_params(turn.session, turn.member, visit)
     if status == "waiting":
         params["n"] = visit_invites.position(turn.session, invite)
     return to_menu(*_said(status, visit, params))
@@ -120,7 +124,7 @@ def reminder(session: Session, job: Job, now: datetime) -> list[Notice]:
         return []
     invite, visit, member = found
     key = "visit.remind_week" if job.kind == visit_invites.WEEK else "visit.remind_day"
-    replies = [Reply(key, _params(session, member, visit), fit="title")]
+    replies = [Reply(key, visit_params(session, member, visit), fit="title")]
     if visit.bring:
         replies.append(Reply("visit.bring", {"bring": visit.bring}, fit="bring"))
     return [Notice(member.id, tuple(replies), purpose=PURPOSE)]
@@ -132,7 +136,7 @@ def changed(session: Session, job: Job, now: datetime) -> list[Notice]:
     if found is None:
         return []
     _, visit, member = found
-    return [Notice(member.id, (Reply("visit.changed", _params(session, member, visit),
+    return [Notice(member.id, (Reply("visit.changed", visit_params(session, member, visit),
                                      fit="title"),), purpose=PURPOSE)]
 
 
@@ -142,24 +146,49 @@ def cancelled(session: Session, job: Job, now: datetime) -> list[Notice]:
     if found is None:
         return []
     _, visit, member = found
-    return [Notice(member.id, (Reply("visit.cancelled", _params(session, member, visit),
+    return [Notice(member.id, (Reply("visit.cancelled", visit_params(session, member, visit),
                                      fit="title"),), purpose=PURPOSE)]
 
 
 def reflection(session: Session, job: Job, now: datetime) -> list[Notice]:
-    """The day after the visit: what did you see (`visit_reflect`)."""
+    """The day after the visit: what did you see (`visit_reflect`); only to those who
+    came, where a moderator recorded who did (services/visit_attendance.py)."""
     found = _loaded(session, job, now, ("yes",), ended=True)
-    if found is None or found[0].reflected_at is not None:
+    if found is None or found[0].reflected_at is not None \
+            or not visit_attendance.reflects(session, found[0]):
         job.status = "cancelled"
         return []
     invite, visit, member = found
     if busy(session, member.id, now):
         job.due_at = now + BUSY_RETRY
         return []
-    return [Notice(member.id, (Reply("visit.seen_ask", _params(session, member, visit),
+    return [Notice(member.id, (Reply("visit.seen_ask", visit_params(session, member, visit),
                                      fit="title"),),
                    next=Step("visiting", "seen"), data={"invite_id": invite.id},
                    purpose=PURPOSE)]
+
+
+def lapse(session: Session, job: Job, now: datetime) -> list[Notice]:
+    """An offered seat not answered in time goes to the next member (`visit_lapse`;
+    never held for quiet hours: the next member's question is, and so is the notice)."""
+    invite = session.get(VisitInvite, job.ref_id) if job.ref_id else None
+    if invite is not None and invite.status == "offered" and invite.offer_expires_at \
+            and invite.offer_expires_at > now:  # offered again since: a later expiry
+        job.due_at = invite.offer_expires_at
+        return []
+    if invite is None or not visit_invites.lapse(session=session, invite=invite, now=now):
+        job.status = "cancelled"
+    return []
+
+
+def lapsed(session: Session, job: Job, now: datetime) -> list[Notice]:
+    """Tells the member their offer lapsed and the seat went on (`visit_lapsed`)."""
+    found = _loaded(session, job, now, ("lapsed",))
+    if found is None:
+        return []
+    _, visit, member = found
+    return [Notice(member.id, (Reply("visit.lapsed", visit_params(session, member, visit),
+                                     fit="title"),), purpose=PURPOSE)]
 
 
 def _loaded(session: Session, job: Job, now: datetime, statuses: tuple[str, ...], *,
@@ -184,7 +213,7 @@ def _own(turn: Turn) -> VisitInvite | None:
     return invite if invite is not None and invite.member_id == turn.member.id else None
 
 
-def _params(session: Session, member: Member, visit: Visit) -> dict:
+def visit_params(session: Session, member: Member, visit: Visit) -> dict:
     title = stories.titles(session=session, practice_ids=[visit.practice_id],
                            langs=content_langs(member)).get(visit.practice_id, "")
     return {"title": title, "dates": dates(visit), "place": visit.place}

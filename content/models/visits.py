@@ -6,6 +6,9 @@ capacity, the languages spoken there, what to bring, whether travel costs are co
 An invitation is one member on one visit; its status moves
 invited → yes | no | maybe | waiting (full when they said yes), and a seat freed by a
 "no" is offered to the first waiting member (`offered`, answered like an invitation).
+An offer not answered by `offer_expires_at` becomes `lapsed` (no seat) and the seat goes
+to the next waiting member. After the visit a moderator may record who came
+(`attended`); None means not recorded.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ ANSWERS = ("yes", "no", "maybe")  # the numbered answers, in order
 PENDING = ("invited", "offered")  # waiting for the member's answer
 OPEN = (*PENDING, "yes", "maybe", "waiting")  # VISIT asks again: the answer may change
 NOTIFIED = ("yes", "maybe", "waiting")  # told when the visit changes or is cancelled
+STATUSES = ("yes", "maybe", "no", "waiting", "offered", "lapsed", "invited")  # as listed
 
 
 class Visit(SQLModel, table=True):
@@ -60,6 +64,8 @@ class VisitInvite(SQLModel, table=True):
     invited_at: datetime = created_field()
     answered_at: datetime | None = None  # also when a waiting member got the seat
     waiting_since: datetime | None = None  # the waiting list's order
+    offer_expires_at: datetime | None = None  # an offered seat is held until then
+    attended: bool | None = None  # came to the visit; None: not recorded
     seen: str | None = Field(default=None, sa_type=Text)  # what did you see
     will_try: str | None = Field(default=None, sa_type=Text)  # what will you try
     reflected_at: datetime | None = None

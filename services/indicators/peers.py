@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from content.models import Introduction, Member, VisitInterest
 from content.models.visits import Visit, VisitInvite
+from services import visit_attendance
 from services.access import Principal
 from services.indicators.figure import Figure, weekly_series
 from services.indicators.period import Filters, week_of
@@ -58,14 +59,16 @@ def visits(*, session: Session, principal: Principal, filters: Filters) -> Figur
 
 def visits_made(*, session: Session, principal: Principal,
                 filters: Filters) -> dict[str, int]:
-    """Visits made per week of the visit's last day: counted members who said yes to a
-    visit that was not cancelled and is over (services/visits.py, visits_made). Visits
-    are few, so they are counted per day in SQL and put in their weeks here."""
+    """Visits made per week of the visit's last day: counted members who made a visit
+    that was not cancelled and is over (services/visits.py, visits_made): those marked
+    as having come where a moderator recorded attendance for that visit, else those who
+    said yes (services/visit_attendance.made). Visits are few, so they are counted per
+    day in SQL and put in their weeks here."""
     today = datetime.now(UTC).date()
     query = select(Visit.ends_on, func.count(distinct(VisitInvite.member_id))) \
         .join(Visit, Visit.id == VisitInvite.visit_id) \
         .join(Member, Member.id == VisitInvite.member_id) \
-        .where(VisitInvite.status == "yes", Visit.status == "planned", Visit.ends_on < today,
+        .where(visit_attendance.made(), Visit.status == "planned", Visit.ends_on < today,
                Visit.ends_on >= filters.since.date(), Visit.ends_on < filters.until.date(),
                counted(principal, filters)) \
         .group_by(Visit.ends_on)

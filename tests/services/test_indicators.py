@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from statistics import median
 from types import SimpleNamespace
 
@@ -62,7 +62,8 @@ class Expect:
 
     @staticmethod
     def week(moment) -> str:
-        return (moment.date() - timedelta(days=moment.weekday())).isoformat()
+        day = moment.date() if isinstance(moment, datetime) else moment
+        return (day - timedelta(days=day.weekday())).isoformat()
 
     def ours(self, kind: str, key: str = "member_id") -> list[dict]:
         return [r for r in self.data.rows.get(kind, []) if r[key] in self.members]
@@ -116,10 +117,20 @@ class Expect:
                 tally[2] += r["a_shares_contact"] or r["b_shares_contact"]
         return [(w, *t) for w, t in sorted(weeks.items())]
 
-    def visits(self):  # the generated programme has interest, and no visit yet
+    def visits(self):
         counts = Counter(self.week(r["created_at"]) for r in self.ours("visits")
                          if self.within(r["created_at"]))
-        return [(w, counts[w], 0) for w in self.f.weeks()]
+        made = Counter(self.week(day) for day, _ in self.visits_made())
+        return [(w, counts[w], made[w]) for w in self.f.weeks()]
+
+    def visits_made(self) -> set[tuple[date, int]]:
+        """(last day, member) of each visit made: not cancelled, over, and the member
+        came (where attendance was recorded for the visit) or said yes (where not)."""
+        since, until = self.f.since.date(), self.f.until.date()
+        return {(r["ends_on"], r["member_id"]) for r in self.ours("visit_invites")
+                if not r["cancelled"] and r["ends_on"] < date.today()
+                and since <= r["ends_on"] < until
+                and (r["attended"] is True if r["recorded"] else r["status"] == "yes")}
 
     def documented(self):
         rows = self.ours("practices")
@@ -170,6 +181,17 @@ def test_the_generated_programme_has_something_in_every_figure(services, data):
     for key in FIGURES:
         assert any(any(isinstance(v, int) and v for v in row)
                    for row in getattr(expect, key)()), key
+
+
+def test_the_generated_visits_have_attendance_that_changes_what_counts(services, data):
+    """Where attendance is recorded someone said yes and did not come, so counting the
+    yes answers alone would give another figure than the one checked."""
+    expect = Expect(data, admin(), default_filters(TODAY))
+    said_yes = {(r["ends_on"], r["member_id"]) for r in expect.ours("visit_invites")
+                if not r["cancelled"] and r["status"] == "yes"
+                and expect.f.since.date() <= r["ends_on"] < expect.f.until.date()}
+    made = expect.visits_made()
+    assert made < said_yes and made
 
 
 @pytest.mark.parametrize("who", ["admin", "moderator", "parc"])
@@ -243,33 +265,44 @@ def test_default_period_is_twelve_iso_weeks(services):
     assert len(filters.weeks()) == 12
 
 
-def test_visits_made_are_yes_answers_to_visits_that_took_place(services):
+def test_visits_made_are_those_who_came_where_recorded_else_yes_answers(services):
     from content.models import Practice
     from content.models.visits import Visit, VisitInvite
     from tests.services.test_broadcasts import member
 
     today = date.today()
     db = services.db
-    went, declined, simulated = (member(db, f"+8551200000{n}", language="km", country="KH",
-                                        **extra)
-                                 for n, extra in ((1, {}), (2, {}), (3, {"sandbox": "S" * 22})))
+    went, declined, simulated, other = (
+        member(db, f"+8551200000{n}", language="km", country="KH", **extra)
+        for n, extra in ((1, {}), (2, {}), (3, {"sandbox": "S" * 22}), (4, {})))
     with Session(db) as session:
         practice = session.exec(select(Practice.id)).first()
         last_week = today - timedelta(days=7)
+        three_weeks = today - timedelta(days=21)
         visits = {name: Visit(practice_id=practice, starts_on=day, ends_on=day, place="Takeo",
                               capacity=5, status=status, created_by="t")
                   for name, day, status in (("over", last_week, "planned"),
                                             ("cancelled", last_week, "cancelled"),
-                                            ("to come", today + timedelta(days=7), "planned"))}
+                                            ("to come", today + timedelta(days=7), "planned"),
+                                            ("recorded", three_weeks, "planned"))}
         session.add_all(visits.values())
         session.flush()
-        for visit, who, answer in (("over", went, "yes"), ("over", declined, "no"),
-                                   ("over", simulated, "yes"), ("cancelled", declined, "yes"),
-                                   ("to come", declined, "yes")):
-            session.add(VisitInvite(visit_id=visits[visit].id, member_id=who, status=answer))
+        for visit, who, answer, came in (
+                ("over", went, "yes", None), ("over", declined, "no", None),
+                ("over", simulated, "yes", None), ("cancelled", declined, "yes", None),
+                ("to come", declined, "yes", None),
+                # recorded: of two who said yes, one came; a lapsed offer never counts
+                ("recorded", went, "yes", True), ("recorded", declined, "yes", False),
+                ("recorded", other, "lapsed", None)):
+            session.add(VisitInvite(visit_id=visits[visit].id, member_id=who, status=answer,
+                                    attended=came))
         session.commit()
         found = figure(session=session, principal=admin(), key="visits",
                        filters=default_filters(today))
-    week = (last_week - timedelta(days=last_week.weekday())).isoformat()
     made = {row[0]: row[2] for row in found.rows}
-    assert made[week] == 1 and sum(made.values()) == 1
+    assert made[monday(last_week)] == 1 and made[monday(three_weeks)] == 1
+    assert sum(made.values()) == 2
+
+
+def monday(day: date) -> str:
+    return (day - timedelta(days=day.weekday())).isoformat()

@@ -1,11 +1,12 @@
 """The indicators' counts of exchange visits: members interested and members who made a
-visit, per practice and country, within a period; simulator members never count."""
+visit, per practice and country, within a period; simulator members never count; where
+attendance is recorded for a visit, only those who came made it."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from content.db import session_scope
 from content.models import Member, Visit, VisitInterest, VisitInvite
@@ -39,6 +40,7 @@ def test_interest_and_visits_made_per_practice_country_and_period(services):
                                       (held, sandboxed, "yes"), (off, kh2, "yes"),
                                       (later, kh2, "yes")):
             session.add(VisitInvite(visit_id=visit.id, member_id=member.id, status=status))
+        held_id, kh_id = held.id, kh.id
     with Session(services.db) as session:
         assert visits.interest_counts(session=session) == [Tally(sri, "KH", 2),
                                                            Tally(sri, "LA", 1)]
@@ -49,3 +51,10 @@ def test_interest_and_visits_made_per_practice_country_and_period(services):
             Tally(sri, "KH", 1), Tally(sri, "LA", 1)]  # not cancelled, not yet, not "no"
         assert visits.visits_made(session=session, today=TODAY,
                                   since=date(2027, 2, 3)) == []
+    with session_scope(services.db) as session:  # recorded: only KH came
+        for invite in session.exec(select(VisitInvite).where(VisitInvite.visit_id == held_id,
+                                                             VisitInvite.status == "yes")):
+            invite.attended = invite.member_id == kh_id
+            session.add(invite)
+    with Session(services.db) as session:
+        assert visits.visits_made(session=session, today=TODAY) == [Tally(sri, "KH", 1)]

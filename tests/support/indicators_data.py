@@ -1,7 +1,8 @@
 """A generated programme for the indicator tests (seeded random): organisations,
 members in several countries, languages, roles and channels (some in the simulator's
 sandbox, some not onboarded), and what they did: messages, readings, questions and
-answers, introductions, SHARE practices, replication reports, visit interest, SMS.
+answers, introductions, SHARE practices, replication reports, visit interest, exchange
+visits with their answers and, for some, the attendance a moderator recorded, SMS.
 
 Every row is also kept as plain Python (`Data`) so the tests compute what the figures
 must say without SQL. Timestamps spread beyond the period on both sides.
@@ -29,7 +30,9 @@ from content.models import (
     Question,
     Reading,
     ReplicationReport,
+    Visit,
     VisitInterest,
+    VisitInvite,
 )
 
 TODAY = date(2026, 11, 20)
@@ -81,6 +84,7 @@ def generate(db, seed: int = 14, n_members: int = 90) -> Data:
                 PracticeTranslation.title)).all():
             data.titles[(pid, lang)] = title or data.slugs.get(pid, "")
         _activity(session, rng, data, [pid for pid, _ in bundled] + shared)
+        _visits(session, rng, data, shared)
         session.commit()
     return data
 
@@ -169,6 +173,29 @@ def _activity(session: Session, rng: random.Random, data: Data, practice_ids) ->
             _sms(session, rng, data, m)
 
 
+def _visits(session: Session, rng: random.Random, data: Data, practice_ids) -> None:
+    """Visits that ended in and around the period (a few cancelled), each with invited
+    members' answers; on about half, who came is recorded for those who said yes."""
+    for _ in range(10):
+        ends = moment(rng).date()
+        visit = Visit(practice_id=rng.choice(practice_ids), starts_on=ends - timedelta(
+            days=rng.randrange(2)), ends_on=ends, place="Takeo", capacity=9,
+            status="cancelled" if rng.random() < .2 else "planned", created_by="test")
+        session.add(visit)
+        session.flush()
+        recorded = rng.random() < .5
+        invites = []
+        for m in rng.sample(data.members, 7):
+            status = rng.choice(("yes", "yes", "yes", "no", "maybe", "waiting", "lapsed"))
+            attended = rng.random() < .6 if recorded and status == "yes" else None
+            session.add(VisitInvite(visit_id=visit.id, member_id=m["id"], status=status,
+                                    attended=attended))
+            invites.append(dict(member_id=m["id"], status=status, attended=attended))
+        data.rows.setdefault("visit_invites", []).extend(
+            dict(row, ends_on=ends, cancelled=visit.status == "cancelled",
+                 recorded=recorded) for row in invites)
+
+
 def _question(session: Session, rng: random.Random, data: Data, m: dict) -> None:
     asked = moment(rng)
     row = dict(member_id=m["id"], created_at=asked, lang=m["language"],
@@ -206,6 +233,9 @@ def remove(db) -> None:
     the content tables between tests)."""
     with Session(db) as session:
         ours = select(Practice.id).where(Practice.pack == PACK)
+        visits = select(Visit.id).where(Visit.practice_id.in_(ours))
+        session.execute(delete(VisitInvite).where(VisitInvite.visit_id.in_(visits)))
+        session.execute(delete(Visit).where(Visit.practice_id.in_(ours)))
         for table in (Reading, ReplicationReport, VisitInterest, PracticeTranslation):
             session.execute(delete(table).where(table.practice_id.in_(ours)))
         session.execute(delete(Practice).where(Practice.pack == PACK))

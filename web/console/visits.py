@@ -1,7 +1,8 @@
 """Exchange visits in the console: the calendar of the organisation's visits beside the
 interest list, a visit made from a practice's interest, the members invited to it (by
 SMS or Telegram, in their language, through the scheduler's jobs), their answers and
-their reflections; changing or cancelling a visit tells those who said yes or maybe.
+their reflections; changing or cancelling a visit tells those who said yes or maybe;
+after the visit, who came.
 
 The rules are the services' (services/visit_plans.py, visit_invites.py, visit_lists.py);
 the calendar feed for calendar apps is web/console/visit_feed.py.
@@ -18,7 +19,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
 from content.models import Organisation, Practice, Visit, utcnow
-from services import visit_calendar, visit_invites, visit_lists, visit_plans
+from content.models.visits import STATUSES
+from services import visit_attendance, visit_calendar, visit_invites, visit_lists, visit_plans
 from services.access import allowed, practice_scope
 from web.console.core import PREFIX, Console, Current, NotFound
 from web.params import RowId
@@ -39,7 +41,9 @@ def make_router(console: Console) -> APIRouter:
                            "language on their channel (after their quiet hours).",
                            visit_changed="Saved. Those who said yes or maybe are told.",
                            visit_cancelled="The visit is cancelled; those who said yes "
-                           "or maybe are told.")
+                           "or maybe are told.",
+                           visit_attendance="Saved who came. Only they are asked what "
+                           "they saw, and only they count as having made the visit.")
 
     @router.get("/visits", response_class=HTMLResponse)
     def calendar(request: Request, current: Current = reader) -> HTMLResponse:
@@ -125,6 +129,20 @@ def make_router(console: Console) -> APIRouter:
                          status_code=422)
         return console.redirect(f"{PREFIX}/visits/{visit_id}", ok="visit_changed")
 
+    @router.post("/visits/{visit_id}/attendance", response_class=HTMLResponse)
+    def attendance(request: Request, visit_id: RowId, current: Current = actor,
+                   came: Members = None) -> Response:
+        """Records who of those who said yes came (after the visit's last day)."""
+        try:
+            with console.db() as session:
+                visit_attendance.record(session=session, principal=current.principal,
+                                        visit=_visit(session, current, visit_id),
+                                        came=came or [], now=utcnow())
+        except visit_attendance.Refused as exc:
+            return _page(console, request, current, visit_id, error=str(exc),
+                         status_code=422)
+        return console.redirect(f"{PREFIX}/visits/{visit_id}", ok="visit_attendance")
+
     @router.post("/visits/{visit_id}/cancel")
     def cancel(visit_id: RowId, current: Current = actor) -> Response:
         """Cancels the visit."""
@@ -177,7 +195,9 @@ def _page(console: Console, request: Request, current: Current, visit_id: int,
                    "seats": visit_invites.taken(session, visit.id),
                    "candidates": visit_lists.candidates(
                        session=session, principal=current.principal, visit=visit),
-                   "place_max": visit_plans.PLACE_MAX}
+                   "place_max": visit_plans.PLACE_MAX, "statuses": STATUSES,
+                   "attendance": visit_attendance.recordable(visit, utcnow()),
+                   "recorded": visit_attendance.recorded(session, visit.id)}
         return console.render(request, current, "console/visits/visit.html", context,
                               status_code=status_code)
 

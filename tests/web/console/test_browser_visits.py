@@ -1,6 +1,6 @@
 """Exchange visits in a real browser, over the fake Twilio server (issue 14, part 4): a
 moderator creates a visit from the interest list, invites the member who asked, collects
-their answer by SMS and, after the visit, their reflection.
+their answer by SMS, records after the visit that they came, and gets their reflection.
 
 The app runs its processors, dispatcher and scheduler; the member texts through the
 signed Twilio webhook and reads what the fake Twilio server was asked to send. The
@@ -110,9 +110,20 @@ def test_a_moderator_creates_a_visit_invites_and_collects_answer_and_reflection(
         assert "boots and a notebook" in going
         shot(page, tmp_path, "console-visit-answers")
 
-        with Session(db) as session:
+        with session_scope(db) as session:  # the visit takes place: it ended yesterday
             visit = session.exec(select(Visit)).one()
-            last_day = visit.ends_on
+            last_day, span = visit.ends_on, visit.ends_on - visit.starts_on
+            visit.ends_on = utcnow().date() - timedelta(days=1)
+            visit.starts_on = visit.ends_on - span
+        page.reload()
+        came = page.locator("form.attendance")
+        assert came.locator(f"input[value='{member_id}']").is_checked()  # yes: came
+        came.get_by_role("button", name="Save who came").click()
+        page.locator("p.notice", has_text="Saved who came").wait_for()
+        assert page.locator("td.came").text_content() == "yes"
+        shot(page, tmp_path, "console-visit-attendance")
+
+        # The reflection, due the day after the last day planned when they said yes.
         day_after = datetime.combine(last_day + timedelta(days=1), visit_invites.SEND_AT)
         ran = jobs.run_due(db, services.catalog, now=day_after, worker="test-day-after")
         assert ran.done >= 1  # the reflection (the reminders too: their days have come)

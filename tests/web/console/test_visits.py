@@ -1,6 +1,6 @@
 """Exchange visits in the console over HTTP: a moderator plans a visit from the interest
-list, invites, sees the answers; the organisation's calendar feed; other organisations'
-visits stay hidden."""
+list, invites, sees the answers and, after the visit, records who came; the
+organisation's calendar feed; other organisations' visits stay hidden."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 from bot import jobs
 from content.db import session_scope
 from content.models import Organisation, Visit, VisitInterest, VisitInvite, utcnow
-from services import stories
+from services import stories, visit_invites
 from tests.bot.test_dialogs import onboard
-from tests.support.chat import Chat
+from tests.support.chat import Chat, Expect
 
 
 def interested(services) -> tuple[Chat, int]:
@@ -107,3 +107,54 @@ def test_the_calendar_feed_lists_the_organisations_visits_by_its_secret(
     assert str(event["status"]) == "CANCELLED"
     with Session(services.db) as session:
         assert session.exec(select(VisitInvite)).all() == []
+
+
+def test_after_the_visit_a_moderator_records_who_came_and_only_they_reflect(
+        services, client_as):
+    chat, practice_id = interested(services)
+    other = Chat(services, "sms", "+85512345601")
+    onboard(other, name="Dara")
+    moderator = client_as("moderator")
+    visit_id = plan(moderator, practice_id)
+    with session_scope(services.db) as session:  # both said yes; the visit is over
+        for member in (chat.member(), other.member()):
+            session.add(VisitInvite(visit_id=visit_id, member_id=member.id, status="yes"))
+    page = moderator.get(f"/admin/visits/{visit_id}").text
+    assert "Who came" not in page  # not before its last day has passed
+    refused = moderator.post(f"/admin/visits/{visit_id}/attendance", data={
+        "csrf_token": csrf(page), "came": [chat.member().id]})
+    assert refused.status_code == 422 and "Attendance is recorded after" in refused.text
+    with session_scope(services.db) as session:
+        visit = session.get(Visit, visit_id)
+        visit.starts_on = visit.ends_on = utcnow().date() - timedelta(days=2)
+    page = moderator.get(f"/admin/visits/{visit_id}").text
+    assert "Who came" in page
+    assert f'name="came" value="{chat.member().id}" checked' in page  # yes: came, until told
+    response = moderator.post(f"/admin/visits/{visit_id}/attendance", data={
+        "csrf_token": csrf(page), "came": [chat.member().id]})
+    assert response.status_code == 303
+    page = moderator.get(response.headers["location"]).text
+    assert "Saved who came" in page
+    assert f'name="came" value="{other.member().id}" checked' not in page
+    with Session(services.db) as session:
+        came = dict(session.exec(select(VisitInvite.member_id, VisitInvite.attended)).all())
+    assert came == {chat.member().id: True, other.member().id: False}
+    with session_scope(services.db) as session:  # the reflection, as the day after plans it
+        for invite in session.exec(select(VisitInvite)):
+            visit_invites.plan_reminders(session=session, visit=session.get(Visit, visit_id),
+                                         invite=invite, now=utcnow())
+    assert jobs.run_due(services.db, services.catalog, now=utcnow(), worker="t").done == 1
+    chat.check(chat.received(), Expect(keys=("visit.seen_ask",)), "(the one who came)")
+    assert other.received() == []
+
+
+def test_a_viewer_sees_who_came_but_has_no_form(services, client_as):
+    chat, practice_id = interested(services)
+    visit_id = plan(client_as("moderator"), practice_id)
+    with session_scope(services.db) as session:
+        session.add(VisitInvite(visit_id=visit_id, member_id=chat.member().id, status="yes",
+                                attended=True))
+        visit = session.get(Visit, visit_id)
+        visit.starts_on = visit.ends_on = utcnow().date() - timedelta(days=2)
+    page = client_as("viewer").get(f"/admin/visits/{visit_id}").text
+    assert '<td class="came">yes</td>' in page and "Save who came" not in page

@@ -1,14 +1,15 @@
 """Exchange visits: the console's calendar, a visit's page and forms, and the
 organisation's calendar feed (its secret in the path, no session: everyone who has the
 URL reads it, and a wrong secret is 404 for everyone). Every row acts on a visit CEDAC
-organises to the SRI practice's host, with a Cambodian member interested."""
+organises to the SRI practice's host, with a Cambodian member interested; attendance is
+recorded on one that ended yesterday, which that member said yes to."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from content.db import session_scope
-from content.models import Member, Organisation, Visit, VisitInterest, utcnow
+from content.models import Member, Organisation, Visit, VisitInterest, VisitInvite, utcnow
 from services import stories, visit_calendar
 from tests.web.console.routes import row
 
@@ -40,6 +41,18 @@ def a_visit(db, world) -> dict:
                 "slug": "cedac", "token": token, "wrong": "x" + token[1:]}
 
 
+def a_visit_over(db, world) -> dict:
+    found = a_visit(db, world)
+    yesterday = utcnow().date() - timedelta(days=1)
+    with session_scope(db) as session:
+        visit = session.get(Visit, found["visit_id"])
+        visit.starts_on = visit.ends_on = yesterday
+        session.add(visit)
+        session.add(VisitInvite(visit_id=visit.id, member_id=found["member_id"],
+                                status="yes"))
+    return found
+
+
 def window(**extra) -> dict:
     day = (utcnow().date() + timedelta(days=30)).isoformat()
     return {"starts_on": day, "ends_on": day, "place": "Bati", "capacity": "4",
@@ -55,6 +68,8 @@ ROWS = [
     row("POST", "/admin/visits/{visit_id}/invite", **STAFF_PAGE, setup=a_visit,
         form={"member_ids": "{member_id}"}),
     row("POST", "/admin/visits/{visit_id}", **STAFF_PAGE, setup=a_visit, form=window()),
+    row("POST", "/admin/visits/{visit_id}/attendance", **STAFF_PAGE, setup=a_visit_over,
+        form={"came": "{member_id}"}),
     row("POST", "/admin/visits/{visit_id}/cancel", **STAFF_PAGE, setup=a_visit),
     row("GET", "/admin/organisations/{slug}/visits/{token}.ics", **FEED, setup=a_visit),
 ]
