@@ -3,7 +3,7 @@ visit; NULL when not recorded) and until when a seat offered from the waiting li
 held (`visitinvite.offer_expires_at`; content/models/visits.py).
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
