@@ -44,6 +44,16 @@ def chromium_page(base_url: str, *, width: int = 1280, height: int = 900) -> Ite
             page.on("console", lambda msg: problems.append(f"CSP: {msg.text}")
                     if msg.type == "error" and "Content Security Policy" in msg.text
                     else None)
+            taken = page.screenshot
+
+            def screenshot(**options):
+                # The Noto fonts load when a page first shows their script, and
+                # font-display: swap draws the fallback's boxes until they arrive.
+                page.evaluate("Promise.all([...document.fonts].map(f => f.load()))"
+                              ".then(() => document.fonts.ready).then(() => true)")
+                return taken(**options)
+
+            page.screenshot = screenshot
             yield page
         finally:
             browser.close()
