@@ -38,14 +38,21 @@ def onboarded(*, session: Session, principal: Principal, filters: Filters) -> Fi
 
 def active(*, session: Session, principal: Principal, filters: Filters) -> Figure:
     """Members who sent anything in the ACTIVE_DAYS days up to the period's end, per
-    value of `filters.by` (the channel: the one they wrote on)."""
+    value of `filters.by` (the channel: the one they wrote on). The writers are found
+    from the inbound index alone, then each member is read once (joining every message
+    to its member first took three times as long: bench/indicators.py)."""
     since = filters.until - timedelta(days=ACTIVE_DAYS)
-    value = _dimension(filters.by, InboundMessage.channel)
-    query = select(value, func.count(func.distinct(Member.id))) \
-        .join(InboundMessage, InboundMessage.member_id == Member.id) \
-        .where(counted(principal, filters), InboundMessage.received_at >= since,
-               InboundMessage.received_at < filters.until) \
-        .group_by(value).order_by(value)
+    wrote = (InboundMessage.received_at >= since, InboundMessage.received_at < filters.until)
+    if filters.by == "channel":
+        pairs = select(InboundMessage.member_id, InboundMessage.channel) \
+            .where(*wrote).distinct().subquery()
+        value = pairs.c.channel
+        query = select(value, func.count()).join(Member, Member.id == pairs.c.member_id)
+    else:
+        value = _dimension(filters.by, InboundMessage.channel)
+        query = select(value, func.count()).where(
+            Member.id.in_(select(InboundMessage.member_id).where(*wrote)))
+    query = query.where(counted(principal, filters)).group_by(value).order_by(value)
     rows = [(v or UNKNOWN, n) for v, n in session.exec(query).all()]
     return Figure("active", f"Members active in the {ACTIVE_DAYS} days to "
                   f"{filters.end.isoformat()}", (filters.by, "members"), rows,
