@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from content.models import Practice, PracticeTranslation, Snippet
 from services import replication, stories
+from services.manuals.prose import paragraphs
 from services.replication import Reach
 
 SOURCE = "en"
@@ -135,13 +136,3 @@ def _section(key: str, lang: str, own: PracticeTranslation | None,
         if told:
             return Section(key, told, code, code != lang, row.reviewed or code == SOURCE)
     return None
-
-
-def paragraphs(text: str | None) -> tuple[str, ...]:
-    """Markdown's paragraphs (blank-line separated), each on one line: the pack files
-    wrap their lines, which is no break in the text."""
-    if not text:
-        return ()
-    found = (" ".join(line.strip() for line in block.splitlines() if line.strip())
-             for block in text.replace("\r\n", "\n").split("\n\n"))
-    return tuple(p for p in found if p)
