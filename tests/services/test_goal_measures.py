@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-
 from sqlmodel import Session
 
 from bot.scheduler import Scheduler
