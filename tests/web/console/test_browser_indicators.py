@@ -1,7 +1,7 @@
 """Browser scenario: a CEDAC moderator sets a goal (members onboarded in Cambodia), a
 member in Cambodia onboards over SMS, and, measured again, the goal's progress moves, as
-does the dashboard's figure. The pages carry inline SVG charts under the console's CSP (chromium_page fails
-the test on any CSP report). Screenshots go to tmp_path, or to docs/ with
+does the dashboard's figure. The pages carry inline SVG charts under the console's CSP
+(chromium_page fails the test on any CSP report). Screenshots go to tmp_path, or to docs/ with
 PEERLEARN_DOCS_SCREENSHOTS=1."""
 
 from __future__ import annotations
