@@ -44,7 +44,7 @@ from bench.common import (  # noqa: E402
 from bench.indicators_data import populate  # noqa: E402
 from content.db import make_engine  # noqa: E402
 from content.models import utcnow  # noqa: E402
-from peerlearn.app import create_app  # noqa: E402
+from peerlearn.app import create_app, settle_heap  # noqa: E402
 from peerlearn.wiring import build  # noqa: E402
 from services.indicators import FIGURES, goals  # noqa: E402
 from services.indicators.goals import ADMIN, remeasure  # noqa: E402
@@ -90,7 +90,9 @@ def main(argv: list[str] | None = None) -> list[Goal]:
         steady(db)
         services = build(bench_settings(url), db=db)
         rows = []
-        with TestClient(create_app(services.settings, services)) as client:
+        app = create_app(services.settings, services)
+        settle_heap()  # as `peerlearn serve` does before serving
+        with TestClient(app) as client:
             for person in ("admin", "moderator"):
                 logged_in(client, db, world.accounts[person])
                 for path in pages():
