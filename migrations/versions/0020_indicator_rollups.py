@@ -46,14 +46,36 @@ def _counted(row: str) -> str:
     return f"{row}.channel = 'sms' AND {row}.status NOT IN {NOT_SENT}"
 
 
-def _sqlite_delta(row: str, sign: str) -> str:
+def _day_sqlite(row: str) -> str:
+    return f"date({row}.created_at)"
+
+
+def _day_pg(row: str) -> str:
+    return f"({row}.created_at AT TIME ZONE 'UTC')::date"
+
+
+def _delta(row: str, sign: str, day=_day_sqlite) -> str:
+    """SQL: one outbox row (a trigger's OLD or NEW) added to (or, "-", taken from) its
+    day, country and organisation."""
     return (f"INSERT INTO smsday ({COLUMNS}) "
-            f"SELECT date({row}.created_at), m.country, m.organisation_id, {sign}1, "
+            f"SELECT {day(row)}, m.country, m.organisation_id, {sign}1, "
             f"{sign}coalesce({row}.billed_segments, {row}.segments, 0), "
             f"{sign}coalesce({row}.unit_price * {row}.billed_segments, 0), "
             f"{sign}coalesce({row}.cost_estimate, 0) "
             f"FROM member m WHERE m.id = {row}.member_id AND m.sandbox IS NULL "
             f"AND {_counted(row)};")
+
+
+def _sums(rows: str, sign: str, day=_day_pg) -> str:
+    """SQL: a set of outbox rows (a transition table, or the outbox itself) summed per
+    day, country and organisation."""
+    return (f"INSERT INTO smsday ({COLUMNS}) "
+            f"SELECT {day('r')}, m.country, m.organisation_id, "
+            f"{sign}count(*), {sign}sum(coalesce(r.billed_segments, r.segments, 0)), "
+            f"{sign}coalesce(sum(r.unit_price * r.billed_segments), 0), "
+            f"{sign}coalesce(sum(r.cost_estimate), 0) "
+            f"FROM {rows} r JOIN member m ON m.id = r.member_id "
+            f"WHERE {_counted('r')} AND m.sandbox IS NULL GROUP BY 1, 2, 3;")
 
 
 def _changed(distinct: str) -> str:
@@ -64,34 +86,13 @@ def _changed(distinct: str) -> str:
 
 def _sqlite() -> None:
     op.execute("CREATE TRIGGER smsday_outbox_insert AFTER INSERT ON outboundmessage "
-               f"WHEN {_counted('NEW')} BEGIN {_sqlite_delta('NEW', '')} END")
+               f"WHEN {_counted('NEW')} BEGIN {_delta('NEW', '')} END")
     op.execute(f"CREATE TRIGGER smsday_outbox_update AFTER UPDATE OF {', '.join(WATCHED)} "
                f"ON outboundmessage WHEN ({_counted('OLD')} OR {_counted('NEW')}) "
-               f"AND ({_changed('IS NOT')}) BEGIN {_sqlite_delta('OLD', '-')} "
-               f"{_sqlite_delta('NEW', '')} END")
+               f"AND ({_changed('IS NOT')}) BEGIN {_delta('OLD', '-')} "
+               f"{_delta('NEW', '')} END")
     op.execute("CREATE TRIGGER smsday_outbox_delete AFTER DELETE ON outboundmessage "
-               f"WHEN {_counted('OLD')} BEGIN {_sqlite_delta('OLD', '-')} END")
-
-
-def _pg_sums(rows: str, sign: str) -> str:
-    return (f"INSERT INTO smsday ({COLUMNS}) "
-            f"SELECT (r.created_at AT TIME ZONE 'UTC')::date, m.country, m.organisation_id, "
-            f"{sign}count(*), {sign}sum(coalesce(r.billed_segments, r.segments, 0)), "
-            f"{sign}coalesce(sum(r.unit_price * r.billed_segments), 0), "
-            f"{sign}coalesce(sum(r.cost_estimate), 0) "
-            f"FROM {rows} r JOIN member m ON m.id = r.member_id "
-            f"WHERE {_counted('r')} AND m.sandbox IS NULL GROUP BY 1, 2, 3;")
-
-
-def _pg_row(row: str, sign: str) -> str:
-    return (f"INSERT INTO smsday ({COLUMNS}) "
-            f"SELECT ({row}.created_at AT TIME ZONE 'UTC')::date, m.country, "
-            f"m.organisation_id, {sign}1, "
-            f"{sign}coalesce({row}.billed_segments, {row}.segments, 0), "
-            f"{sign}coalesce({row}.unit_price * {row}.billed_segments, 0), "
-            f"{sign}coalesce({row}.cost_estimate, 0) "
-            f"FROM member m WHERE m.id = {row}.member_id AND m.sandbox IS NULL "
-            f"AND {_counted(row)};")
+               f"WHEN {_counted('OLD')} BEGIN {_delta('OLD', '-')} END")
 
 
 def _pg_function(name: str, body: str) -> None:
@@ -100,9 +101,10 @@ def _pg_function(name: str, body: str) -> None:
 
 
 def _postgresql() -> None:
-    _pg_function("smsday_added", _pg_sums("added", ""))
-    _pg_function("smsday_removed", _pg_sums("removed", "-"))
-    _pg_function("smsday_changed", _pg_row("OLD", "-") + " " + _pg_row("NEW", ""))
+    _pg_function("smsday_added", _sums("added", ""))
+    _pg_function("smsday_removed", _sums("removed", "-"))
+    _pg_function("smsday_changed",
+                 _delta("OLD", "-", _day_pg) + " " + _delta("NEW", "", _day_pg))
     op.execute("CREATE TRIGGER smsday_outbox_insert AFTER INSERT ON outboundmessage "
                "REFERENCING NEW TABLE AS added FOR EACH STATEMENT "
                "EXECUTE FUNCTION smsday_added()")
@@ -134,15 +136,10 @@ def upgrade() -> None:
                                    nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         _postgresql()
-        op.execute(_pg_sums("outboundmessage", "").rstrip(";"))  # what was sent before
+        op.execute(_sums("outboundmessage", "").rstrip(";"))  # what was sent before
     else:
         _sqlite()
-        op.execute(f"INSERT INTO smsday ({COLUMNS}) SELECT date(r.created_at), m.country, "
-                   "m.organisation_id, count(*), sum(coalesce(r.billed_segments, "
-                   "r.segments, 0)), coalesce(sum(r.unit_price * r.billed_segments), 0), "
-                   "coalesce(sum(r.cost_estimate), 0) FROM outboundmessage r JOIN member m "
-                   f"ON m.id = r.member_id WHERE {_counted('r')} AND m.sandbox IS NULL "
-                   "GROUP BY 1, 2, 3")
+        op.execute(_sums("outboundmessage", "", _day_sqlite).rstrip(";"))
 
 
 def downgrade() -> None:
